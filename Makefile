@@ -1,0 +1,61 @@
+# Two commands on a fresh machine with Python 3.11: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo test lint check messages browser-deps serve worker beat bench clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Compiled translations: pybabel compiles the .po catalogues without GNU gettext on the machine.
+messages: $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -d locale -D django --statistics 2>&1 | grep -v '^$$' || true
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "浏览器测试需要 chromium：sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; }
+
+demo: $(STAMP) messages
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "打开 http://$(HOST)/ （Ctrl-C 停止）"
+	DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(STAMP) messages
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: $(STAMP) messages browser-deps lint check
+	$(PY) -m pytest
+
+serve: $(STAMP)
+	$(VENV)/bin/gunicorn qualitycity.wsgi -b $(HOST) -w 2
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A qualitycity worker -l info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A qualitycity beat -l info
+
+bench: $(STAMP)
+	$(PY) manage.py seed_large
+	$(PY) manage.py bench --json
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

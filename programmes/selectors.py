@@ -1,0 +1,83 @@
+"""Reads of plans and tasks; every query starts from a queryset scoped to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from responsibilities.models import Department
+
+from .models import Assignment, Heading, Plan, Task
+
+
+def plan_get_for_user(*, user, pk: int) -> Plan:
+    """The plan, if the user may see it; otherwise 404 (another jurisdiction's plan does not exist for them)."""
+    return get_object_or_404(Plan.objects.for_user(user).select_related("jurisdiction"), pk=pk)
+
+
+def plans_for_user(*, user):
+    return (
+        Plan.objects.for_user(user)
+        .select_related("jurisdiction")
+        .annotate(
+            task_count=Count("tasks", distinct=True), target_count=Count("tasks__targets", distinct=True)
+        )
+    )
+
+
+def tasks_with_details(queryset):
+    """Tasks with their departments and targets loaded in a fixed number of queries."""
+    return queryset.prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("department")),
+        "targets__indicator",
+    )
+
+
+@dataclass
+class TreeNode:
+    kind: str  # "heading" or "task"
+    depth: int
+    item: Heading | Task
+
+
+def plan_tree(*, plan: Plan) -> list[TreeNode]:
+    """The plan's headings and tasks in printed order, each with its depth in the tree."""
+    headings = list(plan.headings.all())
+    tasks = list(tasks_with_details(plan.tasks.all()))
+    nodes = [TreeNode("heading", h.depth, h) for h in headings] + [
+        TreeNode("task", len(t.path) - 1, t) for t in tasks
+    ]
+    nodes.sort(key=lambda node: node.item.position)
+    return nodes
+
+
+def department_get_for_user(*, user, pk: int) -> Department:
+    return get_object_or_404(Department.objects.for_user(user).select_related("jurisdiction"), pk=pk)
+
+
+def department_tasks(*, department: Department):
+    """The tasks a department leads or joins, directly or through a collective name it belongs to."""
+    collectives = department.collectives.all()
+    return tasks_with_details(
+        Task.objects.filter(
+            Q(assignments__department=department) | Q(assignments__department__in=collectives)
+        )
+        .distinct()
+        .select_related("plan")
+        .order_by("plan__title", "plan_id", "position")
+    )
+
+
+def departments_for_user(*, user):
+    return (
+        Department.objects.for_user(user)
+        .select_related("jurisdiction")
+        .annotate(
+            lead_count=Count("assignments", filter=Q(assignments__role=Assignment.Role.LEAD), distinct=True),
+            participating_count=Count(
+                "assignments", filter=Q(assignments__role=Assignment.Role.PARTICIPATING), distinct=True
+            ),
+        )
+    )

@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from .filters import PlanFilter
+from .selectors import (
+    department_get_for_user,
+    department_tasks,
+    departments_for_user,
+    plan_get_for_user,
+    plan_tree,
+    plans_for_user,
+)
+from .tables import PlanTable
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plan_filter = PlanFilter(request.GET, queryset=plans_for_user(user=request.user))
+    table = PlanTable(plan_filter.qs)
+    RequestConfig(request).configure(table)
+    return render(request, "programmes/plan_list.html", {"filter": plan_filter, "table": table})
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_get_for_user(user=request.user, pk=pk)
+    nodes = plan_tree(plan=plan)
+    task_count = sum(1 for node in nodes if node.kind == "task")
+    target_count = sum(len(node.item.targets.all()) for node in nodes if node.kind == "task")
+    return render(
+        request,
+        "programmes/plan_detail.html",
+        {"plan": plan, "nodes": nodes, "task_count": task_count, "target_count": target_count},
+    )
+
+
+@login_required
+def department_list(request: HttpRequest) -> HttpResponse:
+    departments = departments_for_user(user=request.user)
+    return render(request, "programmes/department_list.html", {"departments": departments})
+
+
+@login_required
+def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    department = department_get_for_user(user=request.user, pk=pk)
+    tasks = list(department_tasks(department=department))
+    return render(request, "programmes/department_detail.html", {"department": department, "tasks": tasks})

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("质量强市工作平台 · 系统管理")
+admin.site.site_title = _("质量强市工作平台")
+admin.site.index_title = _("系统管理")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("-/ping", views.ping, name="ping"),
+    path("-/healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("programmes.urls")),
+]

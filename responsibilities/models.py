@@ -1,0 +1,199 @@
+"""Responsible units and people: jurisdictions, departments and their names, memberships."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE_ADMIN = "office_admin", _("质强办管理员")
+    OFFICE_REVIEWER = "office_reviewer", _("质强办审核员")
+    LIAISON = "liaison", _("部门联络员")
+    DEPARTMENT_HEAD = "department_head", _("单位负责人")
+    LEADER = "leader", _("领导")
+
+    @classmethod
+    def office_roles(cls) -> set[str]:
+        return {cls.OFFICE_ADMIN, cls.OFFICE_REVIEWER}
+
+    @classmethod
+    def department_roles(cls) -> set[str]:
+        return {cls.LIAISON, cls.DEPARTMENT_HEAD}
+
+
+class Jurisdiction(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省")
+        CITY = "city", _("市")
+        COUNTY = "county", _("县(市、区)")
+
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices, default=Level.CITY)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级行政区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    office_name = models.CharField(
+        _("领导小组办公室"), max_length=128, blank=True, help_text=_("例如：市质量强市工作领导小组办公室")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("行政区")
+        verbose_name_plural = _("行政区")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def units(self):
+        return self.filter(kind=Department.Kind.UNIT)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_user(self, user):
+        """A user sees the departments of the jurisdictions they hold a role in."""
+        from .selectors import jurisdiction_ids_for_user
+
+        return self.filter(jurisdiction_id__in=jurisdiction_ids_for_user(user))
+
+
+class Department(models.Model):
+    """A member unit of the leading group, or a collective name that stands for several."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("单位")
+        COLLECTIVE = "collective", _("集合名称")
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.PROTECT, related_name="departments"
+    )
+    name = models.CharField(_("名称"), max_length=64, help_text=_("现用全称，例如：市市场监管局"))
+    code = models.SlugField(
+        _("代码"), max_length=32, blank=True, help_text=_("用于账号与导出文件名，例如：scjgj")
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.UNIT)
+    members = models.ManyToManyField(
+        "self",
+        verbose_name=_("包含的单位"),
+        symmetrical=False,
+        blank=True,
+        related_name="collectives",
+        help_text=_("集合名称（如“各成员单位”）所指的单位"),
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("机构改革后并入"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+    )
+    is_active = models.BooleanField(_("在用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction", "sort_order", "name"]
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "name"], name="department_unique_name_per_jurisdiction"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["unit", "collective"]), name="department_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_collective(self) -> bool:
+        return self.kind == self.Kind.COLLECTIVE
+
+
+class DepartmentAlias(models.Model):
+    """Another printed name of a department: a short name, an old name, a name before a merger."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("行政区"), on_delete=models.CASCADE)
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(_("别名"), max_length=64)
+    note = models.CharField(
+        _("说明"), max_length=128, blank=True, help_text=_("例如：简称；2018年机构改革前名称")
+    )
+
+    class Meta:
+        ordering = ["department", "name"]
+        verbose_name = _("部门别名")
+        verbose_name_plural = _("部门别名")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "name"], name="alias_unique_name_per_jurisdiction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.department.name}"
+
+    def save(self, *args, **kwargs):
+        # The jurisdiction is the department's, kept on the row so the database can refuse
+        # one alias pointing at two departments of the same jurisdiction.
+        self.jurisdiction_id = self.department.jurisdiction_id
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A user's role in a jurisdiction, and for liaisons and heads, in one department."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        ordering = ["jurisdiction", "department", "role"]
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "jurisdiction", "department", "role"], name="membership_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=["liaison", "department_head"], department__isnull=False)
+                    | Q(role__in=["office_admin", "office_reviewer", "leader"], department__isnull=True)
+                ),
+                name="membership_department_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.department.name if self.department_id else self.jurisdiction.name
+        return f"{self.user} · {where} · {self.get_role_display()}"

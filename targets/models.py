@@ -1,0 +1,162 @@
+"""Indicators (what is measured) and targets (a plan's commitment on an indicator).
+
+They are two models on purpose: the same 制造业监督抽查合格率 is targeted by a multi-year action
+plan and by this year's work points, each with its own commitment, while the department
+enters the indicator's value once a period and every plan sees it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Task
+from responsibilities.models import Department, Jurisdiction
+from responsibilities.selectors import jurisdiction_ids_for_user
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A user sees the indicators of the jurisdictions they hold a role in."""
+        return self.filter(jurisdiction_id__in=jurisdiction_ids_for_user(user))
+
+
+class Indicator(models.Model):
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("累计（各期增量相加）")
+        LATEST = "latest", _("取最新值")
+        AVERAGE = "average", _("取平均值")
+
+    class Source(models.TextChoices):
+        REPORTED = "reported", _("部门报送")
+        STATISTICS = "statistics", _("统计部门发布")
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    name = models.CharField(_("指标名称"), max_length=200)
+    unit = models.CharField(_("计量单位"), max_length=32, blank=True)
+    reporting_department = models.ForeignKey(
+        Department,
+        verbose_name=_("报送部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_indicators",
+    )
+    aggregation = models.CharField(
+        _("汇总方式"), max_length=16, choices=Aggregation.choices, default=Aggregation.LATEST
+    )
+    source = models.CharField(_("数据来源"), max_length=16, choices=Source.choices, default=Source.REPORTED)
+    description = models.TextField(_("说明"), blank=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction", "name"]
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "name", "unit"], name="indicator_unique_name_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）" if self.unit else self.name
+
+
+class Comparator(models.TextChoices):
+    GTE = ">=", _("不低于")
+    GT = ">", _("高于")
+    EQ = "=", _("等于")
+    LTE = "<=", _("不高于")
+    LT = "<", _("低于")
+    RANGE = "range", _("区间")
+    INCREASE = "increase", _("逐年增长")
+    DECREASE = "decrease", _("逐年下降")
+
+
+VALUELESS_COMPARATORS = (Comparator.INCREASE, Comparator.DECREASE)
+
+
+class TargetQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A user sees the targets of the tasks they may see."""
+        return self.filter(task__plan__jurisdiction_id__in=jurisdiction_ids_for_user(user))
+
+
+class Target(models.Model):
+    """A plan's commitment on an indicator, attached to the task that states it."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("工作任务"), on_delete=models.CASCADE, related_name="targets"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="targets"
+    )
+    comparator = models.CharField(_("比较方式"), max_length=16, choices=Comparator.choices)
+    value = models.DecimalField(_("目标值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    value_max = models.DecimalField(_("区间上限"), max_digits=18, decimal_places=4, null=True, blank=True)
+    stretch = models.DecimalField(_("力争值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    baseline = models.DecimalField(_("基期值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    due_date = models.DateField(_("完成日期"), null=True, blank=True)
+    text = models.CharField(_("原文"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["task", "position"]
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(comparator__in=[c.value for c in Comparator]), name="target_comparator_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(comparator="range") | Q(value__isnull=False, value_max__gt=models.F("value")),
+                name="target_range_has_max_above_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator="range") | Q(value_max__isnull=True),
+                name="target_value_max_only_for_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(comparator__in=["increase", "decrease"]) | Q(value__isnull=False),
+                name="target_value_required",
+            ),
+            models.CheckConstraint(
+                condition=Q(stretch__isnull=True) | Q(value__isnull=False),
+                name="target_stretch_needs_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} {self.commitment}"
+
+    @property
+    def commitment(self) -> str:
+        """The commitment as people write it: ≥ 93%, 2–3 个, ≤ 0.30（力争 < 0.25）, 逐年增长."""
+        unit = self.indicator.unit
+        if self.comparator in VALUELESS_COMPARATORS:
+            return self.get_comparator_display()
+        if self.comparator == Comparator.RANGE:
+            text = f"{fmt(self.value)}–{fmt(self.value_max)}{unit}"
+        else:
+            symbol = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}[self.comparator]
+            text = f"{symbol} {fmt(self.value)}{unit}"
+        if self.stretch is not None:
+            text += f"（力争 {fmt(self.stretch)}{unit}）"
+        return text
+
+
+def fmt(value: Decimal | None) -> str:
+    """A decimal as printed in a plan: 93, 0.3, 96.8 — no trailing zeros."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text

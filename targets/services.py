@@ -1,0 +1,98 @@
+"""Writes of indicators and targets."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from programmes.models import Task
+from responsibilities.models import Jurisdiction
+
+from .models import Comparator, Indicator, Target
+
+# Names that count what is added during the period (新增, 新申请, 完成…) add up month by month;
+# rates, shares and stocks are read as their latest value.
+_INCREMENT_WORDS = re.compile(r"新增|新申请|新建|新辟|年新增|累计|完成|收缴|培育|实施|诊断服务|遴选|认定")
+
+
+def indicator_guess_aggregation(*, name: str, unit: str) -> str:
+    """A rate is read as its latest value; a count of things added is the sum of increments."""
+    if unit in {"%", ""} or "率" in name or "比重" in name or "比例" in name or "指数" in name:
+        return Indicator.Aggregation.LATEST
+    if _INCREMENT_WORDS.search(name):
+        return Indicator.Aggregation.SUM
+    return Indicator.Aggregation.LATEST
+
+
+def indicator_ensure(
+    *, jurisdiction: Jurisdiction, name: str, unit: str, reporting_department=None
+) -> Indicator:
+    """One indicator per jurisdiction, name and unit: a second plan targeting it reuses it."""
+    indicator, _ = Indicator.objects.get_or_create(
+        jurisdiction=jurisdiction,
+        name=name,
+        unit=unit,
+        defaults={
+            "reporting_department": reporting_department,
+            "aggregation": indicator_guess_aggregation(name=name, unit=unit),
+        },
+    )
+    return indicator
+
+
+def to_decimal(value, *, field: str) -> Decimal | None:
+    """A number from an extraction as a Decimal, or a clear error naming the field."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError(f"{field}“{value}”不是数字") from exc
+    if not number.is_finite():
+        raise ValueError(f"{field}“{value}”不是有限的数字")
+    return number
+
+
+@transaction.atomic
+def targets_create_for_tasks(
+    *, jurisdiction: Jurisdiction, tasks_by_path: dict[tuple, Task], targets: list[dict]
+) -> list[Target]:
+    """Each extracted target is attached to its task and to the jurisdiction's indicator."""
+    created = []
+    positions: dict[int, int] = {}
+    for entry in targets:
+        task = tasks_by_path[tuple(entry["task_path"])]
+        lead = next(
+            (
+                a.department
+                for a in task.assignments.all()
+                if a.role == "lead" and not a.department.is_collective
+            ),
+            None,
+        )
+        indicator = indicator_ensure(
+            jurisdiction=jurisdiction,
+            name=entry["indicator"],
+            unit=entry.get("unit") or "",
+            reporting_department=lead,
+        )
+        positions[task.pk] = positions.get(task.pk, 0) + 1
+        comparator = entry["comparator"]
+        if comparator not in Comparator.values:
+            raise ValueError(f"比较方式“{comparator}”无法识别")
+        created.append(
+            Target(
+                task=task,
+                indicator=indicator,
+                comparator=comparator,
+                value=to_decimal(entry.get("value"), field="目标值"),
+                value_max=to_decimal(entry.get("value_max"), field="区间上限"),
+                stretch=to_decimal(entry.get("stretch"), field="力争值"),
+                text=(entry.get("text") or "")[:500],
+                position=positions[task.pk],
+            )
+        )
+    Target.objects.bulk_create(created)
+    return created
