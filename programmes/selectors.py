@@ -28,10 +28,16 @@ def plans_for_user(*, user):
 
 
 def tasks_with_details(queryset):
-    """Tasks with their departments and targets loaded in a fixed number of queries."""
+    """Tasks with their departments and targets loaded in a fixed number of queries.
+
+    Indicators are joined, not prefetched: a prefetch lists every indicator id in an IN clause,
+    and a plan of 1,200 targets passes SQLite's expression-depth limit.
+    """
+    # The targets app sits above this one; reach its model through the reverse relation.
+    target_model = Task._meta.get_field("targets").related_model
     return queryset.prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("department")),
-        "targets__indicator",
+        Prefetch("targets", queryset=target_model.objects.select_related("indicator")),
     )
 
 

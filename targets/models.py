@@ -118,7 +118,9 @@ class Target(models.Model):
                 condition=Q(comparator__in=[c.value for c in Comparator]), name="target_comparator_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(comparator="range") | Q(value__isnull=False, value_max__gt=models.F("value")),
+                # Spelled out with isnull: a CHECK whose comparison is NULL passes in SQL.
+                condition=~Q(comparator="range")
+                | Q(value__isnull=False, value_max__isnull=False, value_max__gt=models.F("value")),
                 name="target_range_has_max_above_value",
             ),
             models.CheckConstraint(
@@ -154,9 +156,8 @@ class Target(models.Model):
         return text
 
 
-def fmt(value: Decimal | None) -> str:
+def fmt(value: Decimal | int | float | None) -> str:
     """A decimal as printed in a plan: 93, 0.3, 96.8 — no trailing zeros."""
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    return text
+    return format(Decimal(str(value)).normalize(), "f")

@@ -96,10 +96,10 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(client, cast, django_
     large = build_plan(cast.jurisdiction, sections=6, tasks_per_section=20)
     client.force_login(cast.office)
     # session, user, the user's memberships (scope), the plan, headings, tasks,
-    # assignments with departments, targets, indicators, the header's memberships: 10,
-    # and 3 to slide the session's idle timeout (savepoint, update, release): 13.
+    # assignments with departments, targets with indicators, the header's memberships: 9,
+    # and 3 to slide the session's idle timeout (savepoint, update, release): 12.
     for plan in (small, large):
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             response = client.get(reverse("programmes:plan_detail", args=[plan.pk]))
         assert response.status_code == 200
 
@@ -110,8 +110,8 @@ def test_department_page_query_count_does_not_grow_with_its_tasks(client, cast, 
     TargetFactory(task=AssignmentFactory(department=department, task__plan=cast.plan).task)
     client.force_login(cast.office)
     # session, user, scope, the department, its aliases, tasks (collectives inlined as a
-    # subquery), assignments, targets, indicators, header memberships, and 3 for the session.
-    with django_assert_num_queries(13) as small:
+    # subquery), assignments, targets with indicators, header memberships, and 3 for the session.
+    with django_assert_num_queries(12) as small:
         client.get(reverse("programmes:department_detail", args=[department.pk]))
     for n in range(15):
         AssignmentFactory(task=TaskFactory(plan=cast.plan, position=5000 + n), department=department)

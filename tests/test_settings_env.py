@@ -1,0 +1,52 @@
+"""Settings come from the environment: unset, SQLite with in-process tasks; set, the real stack."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = (
+    "import json, django; from django.conf import settings; django.setup();"
+    "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'],"
+    " 'name': str(settings.DATABASES['default']['NAME']), 'eager': settings.CELERY_TASK_ALWAYS_EAGER,"
+    " 'broker': settings.CELERY_BROKER_URL, 'cache': settings.CACHES['default']['BACKEND'],"
+    " 'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS, 'lang': settings.LANGUAGE_CODE,"
+    " 'tz': settings.TIME_ZONE}))"
+)
+KEYS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+
+
+def settings_with(**env) -> dict:
+    clean = {k: v for k, v in os.environ.items() if k not in KEYS}
+    clean.update(env, DJANGO_SETTINGS_MODULE="qualitycity.settings")
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def test_unset_environment_gives_the_embedded_default():
+    s = settings_with()
+    assert s["engine"] == "django.db.backends.sqlite3"
+    assert s["eager"] is True
+    assert s["cache"].endswith("LocMemCache")
+    assert s["debug"] is False
+    assert (s["lang"], s["tz"]) == ("zh-hans", "Asia/Shanghai")
+
+
+def test_set_environment_gives_postgresql_and_a_redis_worker():
+    s = settings_with(
+        DATABASE_URL="postgres://portal@db.internal:5432/qc",
+        REDIS_URL="redis://cache.internal:6379/1",
+        DEBUG="true",
+        ALLOWED_HOSTS="zlqs.example.gov.cn, 10.0.0.5",
+    )
+    assert s["engine"] == "django.db.backends.postgresql"
+    assert s["name"] == "qc"
+    assert s["eager"] is False
+    assert s["broker"] == "redis://cache.internal:6379/1"
+    assert s["cache"].endswith("RedisCache")
+    assert s["debug"] is True
+    assert s["hosts"] == ["zlqs.example.gov.cn", "10.0.0.5"]
