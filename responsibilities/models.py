@@ -123,6 +123,25 @@ class Department(models.Model):
     def is_collective(self) -> bool:
         return self.kind == self.Kind.COLLECTIVE
 
+    def get_absolute_url(self) -> str:
+        return department_url(self.pk)
+
+
+def department_url(pk: int) -> str:
+    """A department page's address, built from one reverse() per process: plan pages link
+    hundreds of departments, and reverse() per link was a fifth of their render time."""
+    global _DEPARTMENT_URL_PATTERN
+    if _DEPARTMENT_URL_PATTERN is None:
+        from django.urls import reverse
+
+        _DEPARTMENT_URL_PATTERN = reverse("programmes:department_detail", args=[987654321]).replace(
+            "987654321", "{}"
+        )
+    return _DEPARTMENT_URL_PATTERN.format(pk)
+
+
+_DEPARTMENT_URL_PATTERN: str | None = None
+
 
 class DepartmentAlias(models.Model):
     """Another printed name of a department: a short name, an old name, a name before a merger."""
