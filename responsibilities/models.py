@@ -119,12 +119,12 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return department_url(self.pk)
+
     @property
     def is_collective(self) -> bool:
         return self.kind == self.Kind.COLLECTIVE
-
-    def get_absolute_url(self) -> str:
-        return department_url(self.pk)
 
 
 def department_url(pk: int) -> str:
