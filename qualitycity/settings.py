@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "responsibilities",
     "programmes",
     "targets",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
+# Uploads: plan imports accept files up to 20 MB and check the size themselves, so a larger
+# upload gets a message in Chinese rather than a bare 400. Files over 2.5 MB stream to a
+# temporary file; pasted plan text (a form field, not a file) may be as large as a file; the
+# review form of a long plan posts one field per task and target value.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # Private files (evidence, exports) live outside any public path and are streamed by views
 # that check permission.
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
@@ -148,6 +156,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "质量强市工作平台 <noreply@localhost>")
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

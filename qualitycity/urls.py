@@ -18,4 +18,5 @@ urlpatterns = [
     path("-/healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("programmes.urls")),
+    path("", include("reports.urls")),
 ]

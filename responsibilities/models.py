@@ -216,3 +216,54 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.department.name if self.department_id else self.jurisdiction.name
         return f"{self.user} · {where} · {self.get_role_display()}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The audit trail of the jurisdictions a user holds a role in."""
+        from .selectors import jurisdiction_ids_for_user
+
+        return self.filter(jurisdiction_id__in=jurisdiction_ids_for_user(user))
+
+    def update(self, **kwargs):
+        raise TypeError("审计记录只能追加，不能修改")
+
+    def delete(self):
+        raise TypeError("审计记录只能追加，不能删除")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, to which object, with the values before and after. Append-only."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise TypeError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("审计记录只能追加，不能删除")

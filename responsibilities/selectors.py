@@ -18,10 +18,19 @@ class Scope:
     jurisdiction_ids: frozenset[int]
     department_ids: frozenset[int]
     office_jurisdiction_ids: frozenset[int]
+    leader_jurisdiction_ids: frozenset[int] = frozenset()
     is_superuser: bool = False
 
     def sees_jurisdiction(self, jurisdiction_id: int) -> bool:
         return self.is_superuser or jurisdiction_id in self.jurisdiction_ids
+
+    @property
+    def overseen_jurisdiction_ids(self) -> frozenset[int]:
+        """Jurisdictions whose every department's reports the user reads: office and leaders."""
+        return self.office_jurisdiction_ids | self.leader_jurisdiction_ids
+
+    def is_office_of(self, jurisdiction_id: int) -> bool:
+        return self.is_superuser or jurisdiction_id in self.office_jurisdiction_ids
 
 
 def user_scope(user) -> Scope:
@@ -40,6 +49,7 @@ def user_scope(user) -> Scope:
         jurisdiction_ids=frozenset(j for j, _, _ in rows),
         department_ids=frozenset(d for _, d, r in rows if d and r in Role.department_roles()),
         office_jurisdiction_ids=frozenset(j for j, _, r in rows if r in Role.office_roles()),
+        leader_jurisdiction_ids=frozenset(j for j, _, r in rows if r == Role.LEADER),
         is_superuser=user.is_superuser,
     )
     user._qc_scope = scope

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Department, DepartmentAlias, Jurisdiction, Membership, Role
+from .models import AuditEvent, Department, DepartmentAlias, Jurisdiction, Membership, Role
 from .selectors import department_name_index, department_resolve, normalise_name
 
 
@@ -121,7 +121,31 @@ def user_ensure_with_role(
     return membership
 
 
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    jurisdiction=None,
+    summary: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Every change worth answering for is recorded once: who, what, on which object, before and after."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        jurisdiction=jurisdiction,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:300],
+        before=before,
+        after=after,
+    )
+
+
 __all__ = [
+    "audit_record",
     "UnknownDepartment",
     "department_add_alias",
     "departments_ensure",

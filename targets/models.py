@@ -161,3 +161,42 @@ def fmt(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""
     return format(Decimal(str(value)).normalize(), "f")
+
+
+class MeasurementQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A user sees the measurements of the jurisdictions they hold a role in."""
+        return self.filter(indicator__jurisdiction_id__in=jurisdiction_ids_for_user(user))
+
+
+class Measurement(models.Model):
+    """An indicator's value for one reporting period, entered once and seen by every plan
+    that targets the indicator. Written by the reports app when a report is submitted."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="measurements"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("报送部门"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    period_start = models.DateField(_("期间开始"))
+    period_end = models.DateField(_("期间结束"))
+    value = models.DecimalField(_("数值"), max_digits=18, decimal_places=4)
+    confirmed = models.BooleanField(_("已审核"), default=False)
+    recorded_at = models.DateTimeField(_("填报时间"), auto_now=True)
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "period_end"]
+        verbose_name = _("指标数据")
+        verbose_name_plural = _("指标数据")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period_end"], name="measurement_one_per_period"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="measurement_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} {self.period_end:%Y-%m} {fmt(self.value)}"

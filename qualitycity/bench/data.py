@@ -85,6 +85,16 @@ def seed_large(scale: Scale, *, seed: int = 2026) -> dict:
     }
 
 
+def bench_plan_create(*, jurisdiction: Jurisdiction, tasks: int, seed: int = 2026) -> Plan:
+    """One more plan of `tasks` tasks in a seeded bench jurisdiction, built as seed_large builds
+    its plans; the bench times exports on it inside a transaction it rolls back."""
+    departments = list(Department.objects.filter(jurisdiction=jurisdiction).order_by("sort_order"))
+    indicators = list(Indicator.objects.filter(jurisdiction=jurisdiction).order_by("pk"))
+    number = Plan.objects.filter(jurisdiction=jurisdiction).count() + 1
+    scale = Scale(tasks=tasks, targets=min(len(indicators), tasks + tasks // 5))
+    return _plan(jurisdiction, number, scale, departments, indicators, random.Random(seed))
+
+
 def _plan(jurisdiction, p, scale: Scale, departments, indicators, rng) -> Plan:
     plan = Plan.objects.create(
         jurisdiction=jurisdiction,

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from programmes.models import Plan
 from qualitycity.bench.data import bench_jurisdictions, bench_office_username
+from qualitycity.bench.exports import time_export_and_import
 from qualitycity.bench.measure import time_get
 
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             "database": connection.vendor,
             "debug": settings.DEBUG,
         }
+        figures.update(time_export_and_import(jurisdiction=jurisdiction, tasks=1000))
         if opts["json"]:
             self.stdout.write(json.dumps(figures, ensure_ascii=False))
         else:

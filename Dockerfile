@@ -1,0 +1,11 @@
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir -e . \
+ && pybabel compile -d locale -D django \
+ && STATIC_MANIFEST=1 python manage.py collectstatic --no-input
+RUN useradd --system --home /app portal && mkdir -p /data/private && chown portal /data/private
+USER portal
+EXPOSE 8000

@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from .models import (
+    DepartmentReport,
+    Evidence,
+    IndicatorValue,
+    Notification,
+    ReportingPeriod,
+    ReportingRule,
+    TaskEntry,
+    WorkUpdate,
+)
+
+
+@admin.register(ReportingRule)
+class ReportingRuleAdmin(admin.ModelAdmin):
+    list_display = ["jurisdiction", "deadline_day", "reminder_days_before"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "start", "end", "deadline", "status"]
+    list_filter = ["jurisdiction", "status"]
+    date_hierarchy = "start"
+
+
+class TaskEntryInline(admin.StackedInline):
+    model = TaskEntry
+    extra = 0
+    fields = ["task", "role", "status", "progress", "problems", "next_steps", "office_comment", "returned"]
+    readonly_fields = ["task", "role"]
+
+
+@admin.register(DepartmentReport)
+class DepartmentReportAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "is_late", "submitted_at", "reviewed_at", "rating"]
+    list_filter = ["period__jurisdiction", "status", "is_late"]
+    search_fields = ["department__name"]
+    list_select_related = ["department", "period"]
+    readonly_fields = ["submitted_by", "signed_off_by", "reviewed_by", "supersedes"]
+    inlines = [TaskEntryInline]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(admin.ModelAdmin):
+    list_display = ["report", "indicator", "value"]
+    list_select_related = ["report__department", "report__period", "indicator"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "entry", "content_type", "size", "uploaded_at"]
+    readonly_fields = ["file", "sha256", "size", "content_type", "uploaded_by"]
+
+
+@admin.register(WorkUpdate)
+class WorkUpdateAdmin(admin.ModelAdmin):
+    list_display = ["date", "department", "title"]
+    list_filter = ["department__jurisdiction"]
+    search_fields = ["title", "body"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "kind", "title", "read_at"]
+    list_filter = ["kind"]

@@ -1,0 +1,409 @@
+"""Reporting periods, department reports with task entries and indicator values, evidence,
+review comments, work updates and notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Task
+from qualitycity.storage import PrivateStorage
+from responsibilities.models import Department, Jurisdiction
+from responsibilities.selectors import user_scope
+from targets.models import Indicator
+
+
+class ReportingRule(models.Model):
+    """How a jurisdiction's periods run: the deadline day of the following month."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.CASCADE, related_name="reporting_rule"
+    )
+    deadline_day = models.PositiveSmallIntegerField(_("截止日（次月几号）"), default=5)
+    reminder_days_before = models.PositiveSmallIntegerField(_("提前几天提醒"), default=3)
+
+    class Meta:
+        verbose_name = _("报送规则")
+        verbose_name_plural = _("报送规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline_day__gte=1, deadline_day__lte=28), name="rule_deadline_day_1_28"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction}：次月{self.deadline_day}日截止"
+
+
+class PeriodQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """A user sees the periods of the jurisdictions they hold a role in."""
+        from responsibilities.selectors import jurisdiction_ids_for_user
+
+        return self.filter(jurisdiction_id__in=jurisdiction_ids_for_user(user))
+
+    def open(self):
+        return self.filter(status=ReportingPeriod.Status.OPEN)
+
+
+class ReportingPeriod(models.Model):
+    """A month of reporting in a jurisdiction, with its deadline on a working day."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("未开始")
+        OPEN = "open", _("填报中")
+        CLOSED = "closed", _("已截止")
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.CASCADE, related_name="periods"
+    )
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    deadline = models.DateField(_("截止日期"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    opened_at = models.DateTimeField(_("开放时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jurisdiction", "-start"]
+        verbose_name = _("报送期")
+        verbose_name_plural = _("报送期")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "start"], name="period_unique_start"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("end")), name="period_deadline_after_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} {self.label}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.year}年{self.start.month}月"
+
+    @property
+    def is_quarter_end(self) -> bool:
+        return self.end.month in (3, 6, 9, 12)
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.deadline - today).days
+
+
+class ReportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The office and leaders see their jurisdiction's reports; liaisons and heads only their
+        department's."""
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        whole = Q(period__jurisdiction_id__in=scope.overseen_jurisdiction_ids)
+        own = Q(department_id__in=scope.department_ids)
+        return self.filter(whole | own)
+
+    def current(self):
+        """The latest version of each department's report for a period."""
+        return self.filter(superseded_by__isnull=True)
+
+
+class DepartmentReport(models.Model):
+    """One department's report for one period, covering every task it leads or joins in every
+    plan due that period. A correction after approval is a new version; both stay."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        SIGNED_OFF = "signed_off", _("负责人已审签")
+        APPROVED = "approved", _("已通过")
+
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("报送期"), on_delete=models.CASCADE, related_name="reports"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="reports"
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("更正的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    return_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)
+    is_late = models.BooleanField(_("逾期提交"), default=False)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField(_("审签时间"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审签人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rating = models.PositiveSmallIntegerField(_("质强办评分"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    # The workflow in one place: which action moves which status where.
+    TRANSITIONS = {
+        "submit": (Status.DRAFT, Status.SUBMITTED),
+        "sign_off": (Status.SUBMITTED, Status.SIGNED_OFF),
+        "send_back": (Status.SUBMITTED, Status.DRAFT),  # the head returns it to the liaison
+        "approve": (Status.SIGNED_OFF, Status.APPROVED),
+        "return": (Status.SIGNED_OFF, Status.DRAFT),
+    }
+
+    class Meta:
+        ordering = ["period", "department", "version"]
+        verbose_name = _("部门月报")
+        verbose_name_plural = _("部门月报")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "department", "version"], name="report_unique_version"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__lte=100), name="report_rating_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        suffix = f"（第{self.version}版）" if self.version > 1 else ""
+        return f"{self.department} {self.period.label}{suffix}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("reports:report_detail", args=[self.pk])
+
+    def can(self, action: str) -> bool:
+        """Whether the workflow allows the action from the current status (not who may do it)."""
+        source, _target = self.TRANSITIONS[action]
+        return self.status == source and not hasattr_superseded(self)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT and not hasattr_superseded(self)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+def hasattr_superseded(report: DepartmentReport) -> bool:
+    try:
+        return report.superseded_by is not None
+    except DepartmentReport.superseded_by.RelatedObjectDoesNotExist:
+        return False
+
+
+class TaskEntry(models.Model):
+    """A department's progress on one task in one report. Each entry carries its own version
+    so two people saving different entries never collide, and the same entry never silently."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("牵头")
+        PARTICIPATING = "participating", _("参与")
+
+    report = models.ForeignKey(
+        DepartmentReport, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="entries"
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("工作任务"), on_delete=models.CASCADE, related_name="entries"
+    )
+    role = models.CharField(_("职责"), max_length=16, choices=Role.choices)
+    status = models.CharField(
+        _("进度"), max_length=16, choices=Task.Status.choices, default=Task.Status.IN_PROGRESS
+    )
+    progress = models.TextField(_("进展情况"), blank=True, max_length=5000)
+    problems = models.TextField(_("存在问题"), blank=True, max_length=2000)
+    next_steps = models.TextField(_("下步计划"), blank=True, max_length=2000)
+    consolidated = models.TextField(
+        _("汇总各参与单位情况"), blank=True, max_length=5000, help_text=_("牵头单位汇总参与单位报送的内容")
+    )
+    office_comment = models.TextField(_("质强办意见"), blank=True, max_length=2000)
+    returned = models.BooleanField(_("被退回"), default=False)
+    version = models.PositiveIntegerField(_("修改次数"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["report", "task__plan_id", "task__position"]
+        verbose_name = _("任务进展")
+        verbose_name_plural = _("任务进展")
+        constraints = [models.UniqueConstraint(fields=["report", "task"], name="entry_unique_task")]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.task.path_label}"
+
+    @cached_property
+    def is_blank(self) -> bool:
+        return not (self.progress.strip() or self.problems.strip() or self.next_steps.strip())
+
+
+class IndicatorValue(models.Model):
+    """A department's value of one indicator for the period: entered once, seen by every plan."""
+
+    report = models.ForeignKey(
+        DepartmentReport, verbose_name=_("月报"), on_delete=models.CASCADE, related_name="values"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="reported_values"
+    )
+    value = models.DecimalField(_("本期数值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    gap_explanation = models.TextField(_("未达标说明"), blank=True, max_length=2000)
+    note = models.CharField(_("备注"), blank=True, max_length=500)
+    version = models.PositiveIntegerField(_("修改次数"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["report", "indicator__name"]
+        verbose_name = _("指标填报")
+        verbose_name_plural = _("指标填报")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="value_unique_indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.indicator.name}"
+
+
+def evidence_storage():
+    """Evidence lives under PRIVATE_ROOT, outside any public path; a view streams it after a
+    permission check."""
+    return PrivateStorage("evidence")
+
+
+def evidence_path(instance, filename: str) -> str:
+    today = dt.date.today()
+    return f"{today:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}{_suffix(filename)}"
+
+
+def _suffix(filename: str) -> str:
+    dot = filename.rfind(".")
+    return filename[dot:].lower()[:8] if dot >= 0 else ""
+
+
+class Evidence(models.Model):
+    """A supporting file (佐证材料) for a task entry: pdf, image, Word or Excel, at most 20 MB."""
+
+    entry = models.ForeignKey(
+        TaskEntry, verbose_name=_("任务进展"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), storage=evidence_storage, upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "uploaded_at"]
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class WorkUpdateQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from responsibilities.selectors import jurisdiction_ids_for_user
+
+        return self.filter(department__jurisdiction_id__in=jurisdiction_ids_for_user(user))
+
+
+class WorkUpdate(models.Model):
+    """A dated news item a department posts (工作动态); the office counts them per month."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="work_updates"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, on_delete=models.SET_NULL
+    )
+    date = models.DateField(_("日期"))
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), max_length=5000)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = WorkUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("工作动态")
+        verbose_name_plural = _("工作动态")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.department} {self.title}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user: a reminder, a return, an approval."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("类型"), max_length=32)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"], condition=~Q(dedupe_key=""), name="notification_once_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

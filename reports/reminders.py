@@ -1,0 +1,84 @@
+"""Reminders for missing reports: three days before the deadline, on it, and every working day
+after it until the report comes in. Each is sent once per day and department."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from responsibilities.models import Membership, Role
+from responsibilities.services import audit_record
+
+from .calendar import is_working_day
+from .models import DepartmentReport, ReportingPeriod, ReportingRule
+from .notifications import notify
+from .selectors import period_overview
+
+
+def reminder_due(*, period: ReportingPeriod, today: dt.date) -> str | None:
+    """Which reminder a day calls for: 'before' N days ahead, 'deadline' on the day, 'overdue'
+    on each working day after it; None otherwise."""
+    rule = ReportingRule.objects.filter(jurisdiction_id=period.jurisdiction_id).first()
+    days_before = rule.reminder_days_before if rule else 3
+    if today == period.deadline - dt.timedelta(days=days_before):
+        return "before"
+    if today == period.deadline:
+        return "deadline"
+    if today > period.deadline and is_working_day(today):
+        return "overdue"
+    return None
+
+
+MESSAGES = {
+    "before": "{period}月报将于{deadline}截止，请及时填报",
+    "deadline": "今天是{period}月报截止日，请尽快提交",
+    "overdue": "{period}月报已逾期{days}天未提交，请尽快提交",
+    "manual": "质强办提醒：请尽快提交{period}月报（截止{deadline}）",
+}
+
+
+def remind_missing(*, period: ReportingPeriod, today: dt.date, actor=None, manual: bool = False) -> int:
+    """Liaisons of every department whose report for the period is not submitted get a reminder."""
+    kind = "manual" if manual else reminder_due(period=period, today=today)
+    if kind is None:
+        return 0
+    missing = [row for row in period_overview(period=period) if row.state == "missing"]
+    liaisons = Membership.objects.filter(
+        department__in=[row.department for row in missing],
+        role=Role.LIAISON,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user", "department")
+    reports = {row.department.pk: row.report for row in missing}
+    sent = 0
+    for membership in liaisons:
+        report: DepartmentReport | None = reports.get(membership.department_id)
+        title = MESSAGES[kind].format(
+            period=period.label, deadline=f"{period.deadline:%-m月%-d日}", days=(today - period.deadline).days
+        )
+        sent += notify(
+            users=[membership.user],
+            kind=f"reminder.{kind}",
+            title=title,
+            url=reverse("reports:report_detail", args=[report.pk])
+            if report
+            else reverse("reports:my_reports"),
+            # one automatic reminder a day; manual ones once a minute at most
+            dedupe_key=f"remind:{period.pk}:{today:%Y%m%d}:{kind}"
+            + (f":{dt.datetime.now():%H%M}" if manual else ""),
+        )
+    if manual:
+        audit_record(
+            actor=actor,
+            action="period.remind",
+            obj=period,
+            jurisdiction=period.jurisdiction,
+            summary=f"{period.label}催报{sent}人",
+        )
+    return sent
+
+
+def reminders_run(*, today: dt.date) -> int:
+    """Once a day, over every open period."""
+    return sum(remind_missing(period=p, today=today) for p in ReportingPeriod.objects.open())

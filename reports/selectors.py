@@ -1,0 +1,142 @@
+"""Reads of reports, loaded for the user in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from responsibilities.models import Department, Role
+from responsibilities.selectors import user_scope
+from targets.models import Target
+
+from .models import DepartmentReport, Evidence, IndicatorValue, ReportingPeriod, TaskEntry
+
+
+def report_get_for_user(*, user, pk: int) -> DepartmentReport:
+    """The report, if the user may see it: the office and leaders of its jurisdiction, its own
+    department's people; anyone else gets 404, as if it did not exist."""
+    queryset = DepartmentReport.objects.for_user(user).select_related(
+        "period__jurisdiction", "department", "supersedes"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def user_roles_for_report(*, user, report: DepartmentReport) -> set[str]:
+    """What the user is to this report: liaison or head of its department, office, leader."""
+    scope = user_scope(user)
+    roles = set()
+    if report.department_id in scope.department_ids:
+        roles |= set(
+            user.memberships.filter(department_id=report.department_id, is_active=True).values_list(
+                "role", flat=True
+            )
+        )
+    if scope.is_office_of(report.period.jurisdiction_id):
+        roles.add(Role.OFFICE_ADMIN)
+    if report.period.jurisdiction_id in scope.leader_jurisdiction_ids:
+        roles.add(Role.LEADER)
+    return roles
+
+
+@dataclass
+class ReportPage:
+    report: DepartmentReport
+    entries: list[TaskEntry]
+    values: list[IndicatorValue]
+    targets_by_indicator: dict[int, list[Target]]
+    parts_by_task: dict[int, list[TaskEntry]] = field(default_factory=dict)
+    versions: list[DepartmentReport] = field(default_factory=list)
+
+
+def report_page(*, report: DepartmentReport) -> ReportPage:
+    """Everything the report page shows, in a number of queries that does not grow with the
+    report: entries with tasks and evidence, values with targets, participants' parts, versions."""
+    from .services import plans_due
+
+    entries = list(
+        report.entries.select_related("task__plan", "updated_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at"))
+        )
+    )
+    values = list(report.values.select_related("indicator"))
+    targets = Target.objects.filter(
+        indicator__in=[v.indicator_id for v in values],
+        task__plan__in=plans_due(period=report.period).values("pk"),
+    ).select_related("indicator", "task__plan")
+    targets_by_indicator: dict[int, list[Target]] = defaultdict(list)
+    for target in targets:
+        targets_by_indicator[target.indicator_id].append(target)
+    lead_tasks = [e.task_id for e in entries if e.role == TaskEntry.Role.LEAD]
+    parts = (
+        TaskEntry.objects.filter(
+            task_id__in=lead_tasks,
+            role=TaskEntry.Role.PARTICIPATING,
+            report__period_id=report.period_id,
+            report__superseded_by__isnull=True,
+        )
+        .exclude(report__department_id=report.department_id)
+        .select_related("report__department")
+        .order_by("report__department__sort_order")
+    )
+    parts_by_task: dict[int, list[TaskEntry]] = defaultdict(list)
+    for part in parts:
+        parts_by_task[part.task_id].append(part)
+    versions = list(
+        DepartmentReport.objects.filter(
+            period_id=report.period_id, department_id=report.department_id
+        ).order_by("version")
+    )
+    return ReportPage(report, entries, values, dict(targets_by_indicator), dict(parts_by_task), versions)
+
+
+def reports_for_department(*, department: Department):
+    return (
+        DepartmentReport.objects.filter(department=department)
+        .select_related("period")
+        .order_by("-period__start", "-version")
+    )
+
+
+@dataclass
+class PeriodRow:
+    department: Department
+    report: DepartmentReport | None
+
+    @property
+    def state(self) -> str:
+        """missing (no submission), late (submitted after the deadline), or submitted."""
+        if self.report is None or self.report.status == DepartmentReport.Status.DRAFT:
+            return "missing"
+        return "late" if self.report.is_late else "submitted"
+
+
+def period_overview(*, period: ReportingPeriod) -> list[PeriodRow]:
+    """Each reporting department's current report for the period (or none), in order."""
+    from .services import departments_reporting
+
+    reports = {
+        r.department_id: r
+        for r in DepartmentReport.objects.filter(period=period, superseded_by__isnull=True).annotate(
+            blank_entries=Count("entries", filter=Q(entries__progress=""))
+        )
+    }
+    departments = departments_reporting(period=period).order_by("sort_order", "name")
+    return [PeriodRow(d, reports.get(d.pk)) for d in departments]
+
+
+def periods_for_user(*, user):
+    return (
+        ReportingPeriod.objects.for_user(user)
+        .select_related("jurisdiction")
+        .annotate(
+            report_count=Count("reports", filter=Q(reports__superseded_by__isnull=True)),
+            submitted_count=Count(
+                "reports",
+                filter=Q(reports__superseded_by__isnull=True)
+                & ~Q(reports__status=DepartmentReport.Status.DRAFT),
+            ),
+        )
+    )

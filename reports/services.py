@@ -1,0 +1,619 @@
+"""The monthly reporting workflow: periods, reports, saving, sign-off, review, corrections.
+
+Each service runs in a transaction, takes the acting user, writes the audit trail, and sends
+notifications only after the commit.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from programmes.models import Assignment, Plan, Task
+from responsibilities.models import Department, Jurisdiction, Membership, Role
+from responsibilities.selectors import user_scope
+from responsibilities.services import audit_record
+from targets.models import Indicator, Measurement, Target
+from targets.status import reported_value_misses
+
+from .calendar import next_working_day
+from .models import DepartmentReport, IndicatorValue, ReportingPeriod, ReportingRule, TaskEntry, WorkUpdate
+
+MAX_VALUE = Decimal("1e13")
+TEXT_LIMITS = {"progress": 5000, "problems": 2000, "next_steps": 2000, "consolidated": 5000}
+
+
+# Periods ---------------------------------------------------------------------------------------
+
+
+def period_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_deadline(*, jurisdiction: Jurisdiction, end: dt.date) -> dt.date:
+    """The deadline is the rule's day of the following month (the 5th by default), moved to the
+    next working day when it falls on a weekend or public holiday."""
+    rule = ReportingRule.objects.filter(jurisdiction=jurisdiction).first()
+    day = rule.deadline_day if rule else 5
+    following = (end.replace(day=1) + dt.timedelta(days=32)).replace(day=day)
+    return next_working_day(following)
+
+
+@transaction.atomic
+def period_ensure(*, jurisdiction: Jurisdiction, year: int, month: int) -> ReportingPeriod:
+    """A jurisdiction has one period per month, created with its working-day deadline."""
+    start, end = period_bounds(year, month)
+    period, _ = ReportingPeriod.objects.get_or_create(
+        jurisdiction=jurisdiction,
+        start=start,
+        defaults={"end": end, "deadline": period_deadline(jurisdiction=jurisdiction, end=end)},
+    )
+    return period
+
+
+@transaction.atomic
+def period_open(*, period: ReportingPeriod, actor=None) -> ReportingPeriod:
+    """Opening a period creates every member department's report for it."""
+    if period.status != ReportingPeriod.Status.OPEN:
+        period.status = ReportingPeriod.Status.OPEN
+        period.opened_at = timezone.now()
+        period.save(update_fields=["status", "opened_at"])
+        audit_record(
+            actor=actor,
+            action="period.open",
+            obj=period,
+            jurisdiction=period.jurisdiction,
+            summary=f"开放{period.label}报送",
+        )
+    for department in departments_reporting(period=period):
+        report_ensure(period=period, department=department)
+    return period
+
+
+@transaction.atomic
+def period_close(*, period: ReportingPeriod, actor=None) -> ReportingPeriod:
+    """A closed period takes no new submissions through the schedule; late ones stay possible
+    until the office reopens or extends it."""
+    if period.status != ReportingPeriod.Status.CLOSED:
+        period.status = ReportingPeriod.Status.CLOSED
+        period.closed_at = timezone.now()
+        period.save(update_fields=["status", "closed_at"])
+        audit_record(
+            actor=actor,
+            action="period.close",
+            obj=period,
+            jurisdiction=period.jurisdiction,
+            summary=f"关闭{period.label}报送",
+        )
+    return period
+
+
+@transaction.atomic
+def period_extend(*, period: ReportingPeriod, deadline: dt.date, actor) -> ReportingPeriod:
+    """The office may move a deadline later (never before the period ends) and reopen it."""
+    if deadline < period.end:
+        raise ValidationError("截止日期不能早于报送期结束日期")
+    before = {"deadline": period.deadline.isoformat(), "status": period.status}
+    period.deadline = deadline
+    period.status = ReportingPeriod.Status.OPEN
+    period.save(update_fields=["deadline", "status"])
+    audit_record(
+        actor=actor,
+        action="period.extend",
+        obj=period,
+        jurisdiction=period.jurisdiction,
+        summary=f"{period.label}截止日期延至{deadline:%Y年%-m月%-d日}",
+        before=before,
+        after={"deadline": deadline.isoformat(), "status": period.status},
+    )
+    return period
+
+
+def periods_due_to_open(*, today: dt.date):
+    """A month's period opens on its first day (or at once, if the schedule was down then)."""
+    return ReportingPeriod.objects.filter(status=ReportingPeriod.Status.SCHEDULED, start__lte=today)
+
+
+def periods_due_to_close(*, today: dt.date):
+    """An open period closes the day after its deadline."""
+    return ReportingPeriod.objects.filter(status=ReportingPeriod.Status.OPEN, deadline__lt=today)
+
+
+def periods_run_schedule(*, today: dt.date) -> dict:
+    """Once a day: create this month's periods, open those that started, close those past deadline."""
+    for jurisdiction in Jurisdiction.objects.filter(plans__status=Plan.Status.ACTIVE).distinct():
+        period_ensure(jurisdiction=jurisdiction, year=today.year, month=today.month)
+    opened = [period_open(period=p).pk for p in periods_due_to_open(today=today)]
+    closed = [period_close(period=p).pk for p in periods_due_to_close(today=today)]
+    return {"opened": opened, "closed": closed}
+
+
+def plans_due(*, period: ReportingPeriod):
+    """Plans reported in a period: the jurisdiction's active plans that have started, monthly
+    ones every month and quarterly ones at a quarter's end. A plan is reported until the office
+    archives it, not only until its end year: late targets are still chased."""
+    plans = Plan.objects.filter(
+        jurisdiction_id=period.jurisdiction_id,
+        status=Plan.Status.ACTIVE,
+        year_start__lte=period.start.year,
+    )
+    if not period.is_quarter_end:
+        plans = plans.filter(reporting_frequency=Plan.Frequency.MONTHLY)
+    return plans
+
+
+def departments_reporting(*, period: ReportingPeriod):
+    """Every unit with a task in a due plan, named directly or through a collective name."""
+    plan_ids = plans_due(period=period).values("pk")
+    named = Assignment.objects.filter(task__plan__in=plan_ids).values("department_id")
+    return Department.objects.units().active().filter(Q(pk__in=named) | Q(collectives__in=named)).distinct()
+
+
+# Reports ---------------------------------------------------------------------------------------
+
+
+def department_tasks_due(*, period: ReportingPeriod, department: Department):
+    """The tasks a department reports on: those it leads or joins in the due plans, directly or
+    as a member of a collective name; leading wins when it does both."""
+    collective_ids = list(department.collectives.values_list("pk", flat=True))
+    rows = (
+        Assignment.objects.filter(task__plan__in=plans_due(period=period).values("pk"))
+        .filter(Q(department=department) | Q(department_id__in=collective_ids))
+        .values_list("task_id", "role", "department_id")
+    )
+    # A task given to a collective (各区镇 牵头) is each member's to report in that role.
+    roles: dict[int, str] = {}
+    for task_id, role, _department_id in rows:
+        if roles.get(task_id) != Assignment.Role.LEAD:
+            roles[task_id] = role
+    return roles
+
+
+def department_indicators_due(*, period: ReportingPeriod, department: Department):
+    """Indicators the department reports that a due plan targets, each entered once."""
+    return Indicator.objects.filter(
+        reporting_department=department, targets__task__plan__in=plans_due(period=period).values("pk")
+    ).distinct()
+
+
+@transaction.atomic
+def report_ensure(*, period: ReportingPeriod, department: Department) -> DepartmentReport:
+    """A department's current report for a period exists with an entry for every task due and a
+    value for every indicator due; running it again adds only what is missing."""
+    report = (
+        DepartmentReport.objects.select_for_update()
+        .filter(period=period, department=department, superseded_by__isnull=True)
+        .order_by("-version")
+        .first()
+    )
+    if report is None:
+        report = DepartmentReport.objects.create(period=period, department=department)
+    if report.is_frozen:
+        return report
+    roles = department_tasks_due(period=period, department=department)
+    existing = set(report.entries.values_list("task_id", flat=True))
+    TaskEntry.objects.bulk_create(
+        TaskEntry(report=report, task_id=task_id, role=role)
+        for task_id, role in roles.items()
+        if task_id not in existing
+    )
+    have = set(report.values.values_list("indicator_id", flat=True))
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(report=report, indicator=indicator)
+        for indicator in department_indicators_due(period=period, department=department)
+        if indicator.pk not in have
+    )
+    return report
+
+
+@dataclass
+class SaveResult:
+    """What a draft save did: entries and values saved, and those refused because someone else
+    saved them first (their current server text comes back so nothing typed is lost)."""
+
+    saved: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts and not self.errors
+
+
+def require_department_member(report: DepartmentReport, user, roles: set[str]) -> None:
+    """Only the report's own department's people (in the given roles) may act on it."""
+    allowed = Membership.objects.filter(
+        user=user, department_id=report.department_id, role__in=roles, is_active=True
+    ).exists()
+    if not allowed:
+        raise PermissionDenied("只能处理本部门的月报")
+
+
+def require_office(report: DepartmentReport, user) -> None:
+    if not user_scope(user).is_office_of(report.period.jurisdiction_id):
+        raise PermissionDenied("只有质强办可以审核月报")
+
+
+def parse_value(raw, *, label: str) -> Decimal | None:
+    """An indicator value is a finite number no larger than 10^13 in size; blank means not yet."""
+    # NFKC reads full-width digits and points typed with a Chinese input method (９３．５).
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip().replace(",", "")
+    if text == "":
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValidationError(f"“{label}”的数值“{text[:20]}”不是数字") from exc
+    if not number.is_finite():
+        raise ValidationError(f"“{label}”的数值必须是有限的数字")
+    if abs(number) >= MAX_VALUE:
+        raise ValidationError(f"“{label}”的数值过大，请检查单位")
+    if number < 0 and _cannot_be_negative(label):
+        raise ValidationError(f"“{label}”不能为负数")
+    return number.quantize(Decimal("0.0001"))
+
+
+def _cannot_be_negative(label: str) -> bool:
+    """Rates, counts and amounts are never negative; a change (增长, 下降) may be."""
+    return not any(word in label for word in ("增长", "增幅", "变化", "增速", "下降"))
+
+
+@transaction.atomic
+def report_save_draft(
+    *, report: DepartmentReport, actor, entries: dict[int, dict], values: dict[int, dict]
+) -> SaveResult:
+    """A draft saves entry by entry: an entry or value saved by someone else since this person
+    loaded it is refused, never overwritten; the rest are saved."""
+    require_department_member(report, actor, {Role.LIAISON, Role.DEPARTMENT_HEAD})
+    if not report.is_editable:
+        raise ValidationError("该月报已提交或已通过，不能再修改；如需更正请先撤回或申请更正")
+    result = SaveResult()
+    current = {e.pk: e for e in report.entries.select_related("task")}
+    for entry_id, data in entries.items():
+        entry = current.get(entry_id)
+        if entry is None:
+            raise PermissionDenied("提交的内容不属于本月报")
+        changes = {k: str(data.get(k, getattr(entry, k)) or "") for k in TEXT_LIMITS if k in data}
+        if "status" in data:
+            if data["status"] not in Task.Status.values:
+                result.errors[f"entry-{entry_id}"] = f"任务 {entry.task.path_label} 的进度选项无效"
+                continue
+            changes["status"] = data["status"]
+        for name, limit in TEXT_LIMITS.items():
+            if name in changes and len(changes[name]) > limit:
+                result.errors[f"entry-{entry_id}"] = (
+                    f"任务 {entry.task.path_label} 的“{TaskEntry._meta.get_field(name).verbose_name}”超过{limit}字"
+                )
+        if f"entry-{entry_id}" in result.errors:
+            continue
+        before = {k: getattr(entry, k) for k in changes}
+        if before == changes:
+            continue
+        updated = TaskEntry.objects.filter(pk=entry.pk, version=int(data.get("version", -1))).update(
+            **changes, version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
+        )
+        if not updated:
+            result.conflicts.append(f"entry-{entry_id}")
+            continue
+        result.saved += 1
+        audit_record(
+            actor=actor,
+            action="entry.save",
+            obj=entry,
+            jurisdiction=report.period.jurisdiction,
+            summary=f"{report} 任务{entry.task.path_label}",
+            before=before,
+            after=changes,
+        )
+    current_values = {v.pk: v for v in report.values.select_related("indicator")}
+    for value_id, data in values.items():
+        row = current_values.get(value_id)
+        if row is None:
+            raise PermissionDenied("提交的内容不属于本月报")
+        try:
+            number = parse_value(data.get("value"), label=row.indicator.name)
+        except ValidationError as exc:
+            result.errors[f"value-{value_id}"] = exc.messages[0]
+            continue
+        explanation = str(data.get("gap_explanation", row.gap_explanation) or "")[:2000]
+        before = {"value": _s(row.value), "gap_explanation": row.gap_explanation}
+        after = {"value": _s(number), "gap_explanation": explanation}
+        if before == after:
+            continue
+        updated = IndicatorValue.objects.filter(pk=row.pk, version=int(data.get("version", -1))).update(
+            value=number, gap_explanation=explanation, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            result.conflicts.append(f"value-{value_id}")
+            continue
+        result.saved += 1
+        audit_record(
+            actor=actor,
+            action="value.save",
+            obj=row,
+            jurisdiction=report.period.jurisdiction,
+            summary=f"{report} {row.indicator.name}",
+            before=before,
+            after=after,
+        )
+    return result
+
+
+def _s(value) -> str | None:
+    return None if value is None else format(value.normalize(), "f")
+
+
+def value_gaps(*, report: DepartmentReport) -> list[tuple[IndicatorValue, Target]]:
+    """The values of a report that miss a target of a due plan and carry no explanation yet."""
+    period = report.period
+    plan_ids = list(plans_due(period=period).values_list("pk", flat=True))
+    gaps = []
+    values = list(report.values.select_related("indicator").filter(value__isnull=False))
+    targets = Target.objects.filter(
+        indicator__in=[v.indicator_id for v in values], task__plan_id__in=plan_ids
+    ).select_related("task__plan", "indicator")
+    by_indicator: dict[int, list[Target]] = {}
+    for target in targets:
+        by_indicator.setdefault(target.indicator_id, []).append(target)
+    earlier = dict(
+        Measurement.objects.filter(
+            indicator__in=[v.indicator_id for v in values],
+            period_end__year=period.end.year,
+            period_end__lt=period.start,
+        )
+        .values("indicator")
+        .annotate(total=Sum("value"))
+        .values_list("indicator", "total")
+    )
+    elapsed = Decimal(period.end.month) / 12
+    for value in values:
+        for target in by_indicator.get(value.indicator_id, []):
+            cumulative = (earlier.get(value.indicator_id) or Decimal(0)) + value.value
+            if reported_value_misses(target, value=value.value, cumulative=cumulative, elapsed_share=elapsed):
+                if not value.gap_explanation.strip():
+                    gaps.append((value, target))
+                break
+    return gaps
+
+
+@transaction.atomic
+def report_submit(*, report: DepartmentReport, actor, today: dt.date | None = None) -> DepartmentReport:
+    """A liaison submits when every task has its progress and every missed target its
+    explanation; after the deadline the submission is accepted and marked late."""
+    require_department_member(report, actor, {Role.LIAISON})
+    report = DepartmentReport.objects.select_for_update().get(pk=report.pk)
+    if not report.can("submit"):
+        raise ValidationError("只有草稿状态的月报可以提交")
+    missing = [e.task.path_label for e in report.entries.select_related("task") if not e.progress.strip()]
+    if missing:
+        raise ValidationError(
+            f"以下任务尚未填写进展情况：{'、'.join(missing[:10])}" + ("等" if len(missing) > 10 else "")
+        )
+    gaps = value_gaps(report=report)
+    if gaps:
+        names = "、".join(f"{v.indicator.name}（目标{t.commitment}）" for v, t in gaps[:5])
+        raise ValidationError(f"以下指标未达到目标，请填写未达标说明后再提交：{names}")
+    today = today or timezone.localdate()
+    report.status = DepartmentReport.Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor
+    report.is_late = today > report.period.deadline
+    report.save(update_fields=["status", "submitted_at", "submitted_by", "is_late", "updated_at"])
+    report.entries.update(returned=False)
+    measurements_record(report=report, confirmed=False)
+    audit_record(
+        actor=actor,
+        action="report.submit",
+        obj=report,
+        jurisdiction=report.period.jurisdiction,
+        summary=f"提交{report}" + ("（逾期）" if report.is_late else ""),
+    )
+    from .notifications import notify_report_event
+
+    transaction.on_commit(lambda: notify_report_event(report_id=report.pk, event="submitted"))
+    return report
+
+
+def measurements_record(*, report: DepartmentReport, confirmed: bool) -> None:
+    """A report's values become the indicators' measurements for the period (enter once, used
+    by every plan); a later version of the report replaces them."""
+    period = report.period
+    for value in report.values.filter(value__isnull=False):
+        Measurement.objects.update_or_create(
+            indicator_id=value.indicator_id,
+            period_end=period.end,
+            defaults={
+                "period_start": period.start,
+                "value": value.value,
+                "department_id": report.department_id,
+                "confirmed": confirmed,
+            },
+        )
+
+
+@transaction.atomic
+def report_sign_off(*, report: DepartmentReport, actor) -> DepartmentReport:
+    """The department head signs a submitted report off, which sends it to the office."""
+    require_department_member(report, actor, {Role.DEPARTMENT_HEAD})
+    report = _transition(report, "sign_off", actor, "signed_off_at", "signed_off_by")
+    audit_record(
+        actor=actor,
+        action="report.sign_off",
+        obj=report,
+        jurisdiction=report.period.jurisdiction,
+        summary=f"审签{report}",
+    )
+    from .notifications import notify_report_event
+
+    transaction.on_commit(lambda: notify_report_event(report_id=report.pk, event="signed_off"))
+    return report
+
+
+@transaction.atomic
+def report_send_back(*, report: DepartmentReport, actor, comment: str) -> DepartmentReport:
+    """The head may send a submitted report back to the liaison with a comment."""
+    require_department_member(report, actor, {Role.DEPARTMENT_HEAD})
+    report = _transition(report, "send_back", actor)
+    audit_record(
+        actor=actor,
+        action="report.send_back",
+        obj=report,
+        jurisdiction=report.period.jurisdiction,
+        summary=f"负责人退回{report}：{comment[:200]}",
+    )
+    from .notifications import notify_report_event
+
+    transaction.on_commit(
+        lambda: notify_report_event(report_id=report.pk, event="sent_back", comment=comment)
+    )
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: DepartmentReport, actor, rating: int | None = None) -> DepartmentReport:
+    """The office approves a signed-off report; it is frozen and its values confirmed."""
+    require_office(report, actor)
+    if rating is not None and not 0 <= rating <= 100:
+        raise ValidationError("评分应在0到100之间")
+    report = _transition(report, "approve", actor, "reviewed_at", "reviewed_by")
+    report.rating = rating
+    report.save(update_fields=["rating"])
+    report.entries.update(returned=False)
+    measurements_record(report=report, confirmed=True)
+    audit_record(
+        actor=actor,
+        action="report.approve",
+        obj=report,
+        jurisdiction=report.period.jurisdiction,
+        summary=f"通过{report}",
+        after={"rating": rating},
+    )
+    from .notifications import notify_report_event
+
+    transaction.on_commit(lambda: notify_report_event(report_id=report.pk, event="approved"))
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: DepartmentReport, actor, comments: dict[int, str]) -> DepartmentReport:
+    """The office returns a signed-off report to draft with a comment on at least one entry."""
+    require_office(report, actor)
+    comments = {int(k): v.strip()[:2000] for k, v in comments.items() if v and v.strip()}
+    if not comments:
+        raise ValidationError("退回时请至少对一项任务填写意见")
+    entries = {e.pk: e for e in report.entries.filter(pk__in=comments)}
+    if set(entries) != set(comments):
+        raise PermissionDenied("意见对应的任务不属于本月报")
+    report = _transition(report, "return", actor, "reviewed_at", "reviewed_by")
+    report.return_count += 1
+    report.save(update_fields=["return_count"])
+    for entry_id, text in comments.items():
+        TaskEntry.objects.filter(pk=entry_id).update(
+            office_comment=text, returned=True, version=F("version") + 1
+        )
+    audit_record(
+        actor=actor,
+        action="report.return",
+        obj=report,
+        jurisdiction=report.period.jurisdiction,
+        summary=f"退回{report}",
+        after={str(k): v for k, v in comments.items()},
+    )
+    from .notifications import notify_report_event
+
+    transaction.on_commit(lambda: notify_report_event(report_id=report.pk, event="returned"))
+    return report
+
+
+@transaction.atomic
+def report_correct(*, report: DepartmentReport, actor) -> DepartmentReport:
+    """A correction of an approved report is a new draft version with the same content; the
+    approved version stays as it was."""
+    require_department_member(report, actor, {Role.LIAISON})
+    report = DepartmentReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_frozen:
+        raise ValidationError("只有已通过的月报需要申请更正，草稿可直接修改")
+    if DepartmentReport.objects.filter(supersedes=report).exists():
+        raise ValidationError("该月报已有更正版本")
+    new = DepartmentReport.objects.create(
+        period=report.period, department=report.department, version=report.version + 1, supersedes=report
+    )
+    TaskEntry.objects.bulk_create(
+        TaskEntry(
+            report=new,
+            task_id=e.task_id,
+            role=e.role,
+            status=e.status,
+            progress=e.progress,
+            problems=e.problems,
+            next_steps=e.next_steps,
+            consolidated=e.consolidated,
+        )
+        for e in report.entries.all()
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            report=new,
+            indicator_id=v.indicator_id,
+            value=v.value,
+            gap_explanation=v.gap_explanation,
+            note=v.note,
+        )
+        for v in report.values.all()
+    )
+    audit_record(
+        actor=actor,
+        action="report.correct",
+        obj=new,
+        jurisdiction=report.period.jurisdiction,
+        summary=f"申请更正{report}，生成第{new.version}版",
+    )
+    return new
+
+
+def _transition(
+    report: DepartmentReport, action: str, actor, at_field: str | None = None, by_field: str | None = None
+):
+    report = DepartmentReport.objects.select_for_update().select_related("period").get(pk=report.pk)
+    if not report.can(action):
+        raise ValidationError(f"当前状态（{report.get_status_display()}）不能执行此操作")
+    report.status = DepartmentReport.TRANSITIONS[action][1]
+    fields = ["status", "updated_at"]
+    if at_field:
+        setattr(report, at_field, timezone.now())
+        setattr(report, by_field, actor)
+        fields += [at_field, by_field]
+    report.save(update_fields=fields)
+    return report
+
+
+# Work updates ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def work_update_post(*, department: Department, actor, date: dt.date, title: str, body: str) -> WorkUpdate:
+    """A department's people post dated work updates; the office counts them by month."""
+    if not Membership.objects.filter(user=actor, department=department, is_active=True).exists():
+        raise PermissionDenied("只能以本部门名义报送工作动态")
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise ValidationError("标题和内容都不能为空")
+    update = WorkUpdate.objects.create(
+        department=department, author=actor, date=date, title=title[:200], body=body[:5000]
+    )
+    audit_record(
+        actor=actor,
+        action="work_update.post",
+        obj=update,
+        jurisdiction=department.jurisdiction,
+        summary=title[:100],
+    )
+    return update

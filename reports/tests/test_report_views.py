@@ -1,0 +1,201 @@
+"""The report page: who may open it, hostile input, evidence, and its query count."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reports.models import DepartmentReport, Evidence, IndicatorValue, TaskEntry
+from tests.factories import AssignmentFactory, TaskFactory
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def report_of(cast, period):
+    return DepartmentReport.objects.get(period=period, department=cast.department)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("liaison", 200), ("head", 200), ("office", 200), ("leader", 200), ("outsider_office", 404)],
+)
+def test_who_may_open_a_report(client, cast, period, who, status):
+    client.force_login(getattr(cast, who))
+    assert client.get(f"/reports/{report_of(cast, period).pk}/").status_code == status
+
+
+def test_a_liaison_of_another_department_gets_404(client, cast, period, other_liaison):
+    client.force_login(other_liaison)
+    assert client.get(f"/reports/{report_of(cast, period).pk}/").status_code == 404
+
+
+def test_a_form_posted_for_another_department_is_refused_and_changes_nothing(
+    client, cast, period, other_liaison
+):
+    report = report_of(cast, period)
+    entry = report.entries.get()
+    client.force_login(other_liaison)
+    response = client.post(
+        f"/reports/{report.pk}/save/", {f"entry-{entry.pk}-progress": "篡改", f"entry-{entry.pk}-version": 0}
+    )
+    assert response.status_code == 404
+    # and an entry of another report smuggled into one's own report's form is refused
+    own = DepartmentReport.objects.get(period=period, department=cast.other_department)
+    response = client.post(
+        f"/reports/{own.pk}/save/", {f"entry-{entry.pk}-progress": "篡改", f"entry-{entry.pk}-version": 0}
+    )
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert entry.progress == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("abc", "不是数字"),
+        ("NaN", "有限"),
+        ("Infinity", "有限"),
+        ("1e30", "过大"),
+        ("-5", "不能为负数"),
+        ("９３．５", None),  # full-width digits from a Chinese keyboard are read
+        ("1,234.5", None),
+    ],
+)
+def test_hostile_indicator_values_get_a_chinese_message_and_the_rest_is_kept(
+    client, cast, period, rated, raw, message
+):
+    report = report_of(cast, period)
+    entry, value = report.entries.get(), report.values.get()
+    client.force_login(cast.liaison)
+    response = client.post(
+        f"/reports/{report.pk}/save/",
+        {
+            f"entry-{entry.pk}-progress": "本月进展",
+            f"entry-{entry.pk}-version": entry.version,
+            f"value-{value.pk}-value": raw,
+            f"value-{value.pk}-version": value.version,
+        },
+    )
+    entry.refresh_from_db()
+    assert entry.progress == "本月进展"  # the valid part of the post is saved
+    value.refresh_from_db()
+    if message:
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert value.value is None
+    else:
+        assert response.status_code == 302
+        assert value.value is not None
+
+
+def test_a_10000_character_progress_is_refused_with_the_task_named(client, cast, period):
+    report = report_of(cast, period)
+    entry = report.entries.get()
+    client.force_login(cast.liaison)
+    response = client.post(
+        f"/reports/{report.pk}/save/",
+        {f"entry-{entry.pk}-progress": "长" * 10000, f"entry-{entry.pk}-version": entry.version},
+    )
+    assert response.status_code == 400
+    assert "超过5000字" in response.content.decode()
+    assert "长" * 10000 in response.content.decode()  # nothing typed is lost
+
+
+def test_script_in_progress_is_stored_as_text_and_shown_escaped(client, cast, period):
+    report = report_of(cast, period)
+    entry = report.entries.get()
+    client.force_login(cast.liaison)
+    client.post(
+        f"/reports/{report.pk}/save/",
+        {
+            f"entry-{entry.pk}-progress": "<script>alert(1)</script>",
+            f"entry-{entry.pk}-version": entry.version,
+        },
+    )
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_evidence_is_checked_by_content_and_served_only_through_permission(
+    client, cast, period, other_liaison, tmp_path, settings
+):
+    settings.PRIVATE_ROOT = tmp_path
+    report = report_of(cast, period)
+    entry = report.entries.get()
+    client.force_login(cast.liaison)
+    # a real pdf is accepted
+    client.post(f"/reports/entries/{entry.pk}/evidence/", {"file": SimpleUploadedFile("检查记录.pdf", PDF)})
+    evidence = Evidence.objects.get()
+    assert evidence.content_type == "application/pdf" and evidence.original_name == "检查记录.pdf"
+    assert str(tmp_path) in evidence.file.path and "media" not in evidence.file.path
+    # a png named .pdf is stored as what it is; a text file named .pdf is refused
+    client.post(f"/reports/entries/{entry.pk}/evidence/", {"file": SimpleUploadedFile("照片.pdf", PNG)})
+    assert Evidence.objects.filter(content_type="image/png").count() == 1
+    response = client.post(
+        f"/reports/entries/{entry.pk}/evidence/",
+        {"file": SimpleUploadedFile("伪装.pdf", b"not a pdf at all")},
+        follow=True,
+    )
+    assert "不是允许的文件类型" in response.content.decode()
+    assert Evidence.objects.count() == 2
+    # the owner downloads it; a liaison of another department cannot
+    assert client.get(f"/reports/evidence/{evidence.pk}/").status_code == 200
+    client.force_login(other_liaison)
+    assert client.get(f"/reports/evidence/{evidence.pk}/").status_code == 404
+
+
+def test_an_oversized_evidence_file_is_refused(client, cast, period, tmp_path, settings):
+    settings.PRIVATE_ROOT = tmp_path
+    report = report_of(cast, period)
+    entry = report.entries.get()
+    client.force_login(cast.liaison)
+    big = SimpleUploadedFile("大文件.pdf", PDF + b"0" * (20 * 1024 * 1024))
+    response = client.post(f"/reports/entries/{entry.pk}/evidence/", {"file": big}, follow=True)
+    assert "超过20MB" in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+def test_report_page_query_count_does_not_grow_with_tasks(
+    client, cast, period, rated, django_assert_num_queries
+):
+    from reports.services import period_open
+
+    report = report_of(cast, period)
+    client.force_login(cast.liaison)
+    # session, user, scope, the report, the user's roles in it, entries with tasks, their
+    # evidence, values, targets, participants' parts, versions, whether it was corrected,
+    # header memberships, and 3 to slide the session: 16, whatever the number of tasks.
+    with django_assert_num_queries(16) as few:
+        client.get(f"/reports/{report.pk}/")
+    for n in range(12):
+        AssignmentFactory(task=TaskFactory(plan=cast.plan, position=2000 + n), department=cast.department)
+    period_open(period=period)
+    assert TaskEntry.objects.filter(report=report).count() == 13
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(f"/reports/{report.pk}/")
+
+
+def test_work_update_is_posted_for_ones_own_department_only(client, cast, other_liaison):
+    client.force_login(cast.liaison)
+    response = client.post(
+        "/updates/",
+        {
+            "department": cast.department.pk,
+            "date": "2026-11-20",
+            "title": "开展质量月活动",
+            "body": "组织企业30家",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        "/updates/",
+        {"department": cast.other_department.pk, "date": "2026-11-20", "title": "冒名", "body": "x"},
+    )
+    assert response.status_code == 403
+    client.force_login(cast.office)
+    html = client.get("/updates/").content.decode()
+    assert "开展质量月活动" in html and "冒名" not in html
+
+
+def test_indicator_value_model_has_one_row_per_indicator(cast, period, rated):
+    assert IndicatorValue.objects.filter(indicator=rated).count() == 1
