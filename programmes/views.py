@@ -1,8 +1,13 @@
+import io
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
+from responsibilities.selectors import user_scope
+
+from .exporters import plan_export
 from .filters import PlanFilter
 from .selectors import (
     department_get_for_user,
@@ -20,7 +25,12 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     plan_filter = PlanFilter(request.GET, queryset=plans_for_user(user=request.user))
     table = PlanTable(plan_filter.qs)
     RequestConfig(request).configure(table)
-    return render(request, "programmes/plan_list.html", {"filter": plan_filter, "table": table})
+    can_import = bool(user_scope(request.user).office_jurisdiction_ids) or request.user.is_superuser
+    return render(
+        request,
+        "programmes/plan_list.html",
+        {"filter": plan_filter, "table": table, "can_import": can_import},
+    )
 
 
 @login_required
@@ -47,3 +57,24 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     department = department_get_for_user(user=request.user, pk=pk)
     tasks = list(department_tasks(department=department))
     return render(request, "programmes/department_detail.html", {"department": department, "tasks": tasks})
+
+
+def _plan_export_response(request: HttpRequest, pk: int, extension: str) -> FileResponse:
+    plan = plan_get_for_user(user=request.user, pk=pk)
+    export = plan_export(plan=plan, extension=extension)
+    return FileResponse(
+        io.BytesIO(export.data),
+        as_attachment=True,
+        filename=export.filename,
+        content_type=export.content_type,
+    )
+
+
+@login_required
+def plan_export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    return _plan_export_response(request, pk, "xlsx")
+
+
+@login_required
+def plan_export_docx(request: HttpRequest, pk: int) -> FileResponse:
+    return _plan_export_response(request, pk, "docx")

@@ -189,7 +189,8 @@ def report_ensure(*, period: ReportingPeriod, department: Department) -> Departm
     """A department's current report for a period exists with an entry for every task due and a
     value for every indicator due; running it again adds only what is missing."""
     report = (
-        DepartmentReport.objects.select_for_update()
+        # Only the report row: "not superseded" is an outer join, which PostgreSQL cannot lock.
+        DepartmentReport.objects.select_for_update(of=("self",))
         .filter(period=period, department=department, superseded_by__isnull=True)
         .order_by("-version")
         .first()
@@ -582,7 +583,9 @@ def report_correct(*, report: DepartmentReport, actor) -> DepartmentReport:
 def _transition(
     report: DepartmentReport, action: str, actor, at_field: str | None = None, by_field: str | None = None
 ):
-    report = DepartmentReport.objects.select_for_update().select_related("period").get(pk=report.pk)
+    report = (
+        DepartmentReport.objects.select_for_update(of=("self",)).select_related("period").get(pk=report.pk)
+    )
     if not report.can(action):
         raise ValidationError(f"当前状态（{report.get_status_display()}）不能执行此操作")
     report.status = DepartmentReport.TRANSITIONS[action][1]

@@ -1351,14 +1351,53 @@ def read_table(table: TableBlock, appendix: bool, heading_path: list[str] | None
         source = "\n".join(x for x in (head if head not in content else "", content or text) if x)
         new_targets, w = extract_targets(source, path)
         if "indicator" in roles and get("indicator"):
-            extra, w2 = extract_targets(get("indicator"), path)
-            new_targets += [t for t in extra if not _duplicate(t, new_targets)]
+            # The 指标 cell states the targets on purpose (name, comparator, 力争); where the text
+            # says the same number in prose, the cell's reading wins and the text adds the rest.
+            stated, w2 = stated_targets(get("indicator"), path)
+            new_targets = stated + [t for t in new_targets if not _duplicate(t, stated)]
             w += w2
         targets += new_targets
         warns += [dict(x, line=task.line) for x in w]
         if not lead and not part:
             warns.append(warning(path, task.line, f"{where}：任务「{task_title}」没有责任部门"))
     return title, tasks, headings, targets, warns
+
+
+# A 指标 line as the portal's export prints it: the name, a space, then the commitment
+# (制造业监督抽查合格率 ≥ 93%, 新增项目 2-3个, 研发经费支出比重 逐年增长).
+_STATED_LINE = re.compile(
+    r"^(?P<name>\S.*?)\s+(?P<rest>[≥≤<>=]\s*\d.*|\d+(?:\.\d+)?\s*[-–~]\s*\d+(?:\.\d+)?\D*|逐年增长|逐年下降)$"
+)
+
+
+def stated_targets(cell: str, path: list[str]) -> tuple[list[Target], list[dict]]:
+    """A 指标 cell line printed as `名称 ≥ 93%` keeps its name as printed; other lines are prose."""
+    targets, warns, prose = [], [], []
+    for line in cell.split("\n"):
+        m = _STATED_LINE.match(line.strip())
+        if not m:
+            prose.append(line)
+            continue
+        found, w = extract_targets(line.strip(), path)
+        if not found and m["rest"] in ("逐年增长", "逐年下降"):
+            cmp = "increase" if m["rest"] == "逐年增长" else "decrease"
+            found = [Target(list(path), m["name"], cmp, None, None, None, None, line.strip())]
+        if len(found) == 1:
+            found[0].indicator = m["name"]
+        targets += found
+        warns += w
+    if any(line.strip() for line in prose):
+        found, w = extract_targets("\n".join(prose), path)
+        targets += found
+        warns += w
+    # Two lines quoting one phrase (A率、B率达100%) state its targets once.
+    seen, unique = set(), []
+    for t in targets:
+        key = (t.indicator, t.comparator, t.value, t.value_max, t.stretch, t.unit)
+        if key not in seen:
+            seen.add(key)
+            unique.append(t)
+    return unique, warns
 
 
 def _duplicate(t: Target, existing: list[Target]) -> bool:

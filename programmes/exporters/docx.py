@@ -1,0 +1,143 @@
+"""The .docx writer: the same table in an A4 landscape Word document, its header row repeated
+on every page, section rows merged across, page numbers in the footer."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+TITLE_FONT = "黑体"
+BODY_FONT = "宋体"
+BODY_SIZE = Pt(10.5)
+HEADER_SHADE = "D9E1F2"
+SECTION_SHADE = "F2F2F2"
+PAGE_WIDTH, PAGE_HEIGHT = Mm(297), Mm(210)
+MARGIN = Mm(15)
+
+
+def set_font(run, name: str, size=None, bold: bool | None = None) -> None:
+    """Name the font for Latin and for Chinese text (w:eastAsia): Word picks the Chinese face
+    from eastAsia only."""
+    run.font.name = name
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    if size is not None:
+        run.font.size = size
+    if bold is not None:
+        run.font.bold = bold
+
+
+def _shade(cell, colour: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _write(cell, text: str, *, font=BODY_FONT, bold=False, align=None) -> None:
+    """The text in the cell's first paragraph, a line break for each newline."""
+    paragraph = cell.paragraphs[0]
+    if align is not None:
+        paragraph.alignment = align
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run()
+    set_font(run, font, BODY_SIZE, bold)
+    for k, line in enumerate((text or "").split("\n")):
+        if k:
+            run.add_break()
+        run.add_text(line)
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A simple field (PAGE, NUMPAGES) that Word and LibreOffice fill in when they lay out pages."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _footer(section) -> None:
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text, instruction in (("第 ", "PAGE"), (" 页，共 ", "NUMPAGES"), (" 页", None)):
+        set_font(paragraph.add_run(text), BODY_FONT, Pt(9))
+        if instruction:
+            _field(paragraph, instruction)
+
+
+def _repeat_as_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    tr_pr.append(flag)
+
+
+def write_docx(exporter) -> bytes:
+    """The exporter's title, subtitle, header and rows as a Word table on A4 landscape pages."""
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, MARGIN)
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = BODY_SIZE
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_after = Pt(6)
+    set_font(title.add_run(exporter.title()), TITLE_FONT, Pt(18))
+    subtitle = exporter.subtitle()
+    if subtitle:
+        line = document.add_paragraph()
+        line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        set_font(line.add_run("　　".join(subtitle)), BODY_FONT, BODY_SIZE)
+
+    columns = exporter.columns
+    usable = PAGE_WIDTH - 2 * MARGIN
+    total = sum(c.width for c in columns)
+    widths = [int(usable * c.width / total) for c in columns]
+
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    header = table.rows[0]
+    _repeat_as_header(header)
+    for cell, column, width in zip(header.cells, columns, widths, strict=True):
+        cell.width = width
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _write(cell, column.header, font=TITLE_FONT, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _shade(cell, HEADER_SHADE)
+
+    for item in exporter.iterate_rows():
+        cells = table.add_row().cells
+        for cell, width in zip(cells, widths, strict=True):
+            cell.width = width
+        if item.kind == "section":
+            merged = cells[0].merge(cells[-1])
+            _write(merged, item.cells[0], bold=True)
+            _shade(merged, SECTION_SHADE)
+            continue
+        for cell, value, column in zip(cells, item.cells, columns, strict=True):
+            _write(cell, value, align=WD_ALIGN_PARAGRAPH.CENTER if column.centred else None)
+
+    _footer(section)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
