@@ -96,16 +96,17 @@ def demo_users_create() -> list[tuple[str, str, str]]:
             department=department,
         )
         rows.append((username, str(Role.LIAISON.label), department.name))
-    market = Department.objects.get(jurisdiction=taicang, code="scjgj")
-    user_ensure_with_role(
-        username="head_scjgj",
-        password_hash=hashed,
-        full_name=f"{market.name}负责人",
-        jurisdiction=taicang,
-        role=Role.DEPARTMENT_HEAD,
-        department=market,
-    )
-    rows.append(("head_scjgj", str(Role.DEPARTMENT_HEAD.label), market.name))
+    for code in ("scjgj", "zjj"):
+        department = Department.objects.get(jurisdiction=taicang, code=code)
+        user_ensure_with_role(
+            username=f"head_{code}",
+            password_hash=hashed,
+            full_name=f"{department.name}负责人",
+            jurisdiction=taicang,
+            role=Role.DEPARTMENT_HEAD,
+            department=department,
+        )
+        rows.append((f"head_{code}", str(Role.DEPARTMENT_HEAD.label), department.name))
     return rows
 
 
