@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from responsibilities.models import Department, Jurisdiction, Role
+from responsibilities.models import Department, Jurisdiction, PasswordState, Role
 from responsibilities.services import departments_ensure, jurisdiction_ensure, user_ensure_with_role
 
 from .models import Plan
@@ -107,6 +107,9 @@ def demo_users_create() -> list[tuple[str, str, str]]:
             department=department,
         )
         rows.append((f"head_{code}", str(Role.DEPARTMENT_HEAD.label), department.name))
+    # Demo accounts keep their known password: no forced change at first login, no expiry.
+    for user in get_user_model().objects.filter(username__in=[r[0] for r in rows]):
+        PasswordState.objects.update_or_create(user=user, defaults={"exempt": True, "must_change": False})
     return rows
 
 

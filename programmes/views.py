@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django_tables2 import RequestConfig
 
 from responsibilities.selectors import user_scope
+from responsibilities.services import audit_record
 
 from .exporters import plan_export
 from .filters import PlanFilter
@@ -62,6 +63,13 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _plan_export_response(request: HttpRequest, pk: int, extension: str) -> FileResponse:
     plan = plan_get_for_user(user=request.user, pk=pk)
     export = plan_export(plan=plan, extension=extension)
+    audit_record(
+        actor=request.user,
+        action="export.plan",
+        obj=plan,
+        jurisdiction=plan.jurisdiction,
+        summary=f"导出{export.filename}",
+    )
     return FileResponse(
         io.BytesIO(export.data),
         as_attachment=True,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from responsibilities.models import AuditEvent, Department, Role
 from responsibilities.selectors import user_scope
+from responsibilities.services import audit_record
 
 from . import services
 from .evidence import evidence_attach, evidence_delete
@@ -274,8 +275,17 @@ def evidence_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Streams an evidence file after checking the user may see its report; never a public path."""
-    evidence = get_object_or_404(Evidence.objects.select_related("entry__report"), pk=pk)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("entry__report__period__jurisdiction"), pk=pk
+    )
     report_get_for_user(user=request.user, pk=evidence.entry.report_id)
+    audit_record(
+        actor=request.user,
+        action="evidence.download",
+        obj=evidence,
+        jurisdiction=evidence.entry.report.period.jurisdiction,
+        summary=f"下载佐证材料 {evidence.original_name}",
+    )
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:

@@ -1,9 +1,21 @@
-from .selectors import memberships_for_user
+from .models import Role
+from .selectors import memberships_for_user, user_scope
 
 
 def memberships(request):
-    """The signed-in user's roles, for the header; evaluated only when a template reads it."""
+    """The signed-in user's roles for the header and navigation; the roles list is read only
+    when a template uses it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"my_memberships": memberships_for_user(user)}
+    scope = user_scope(user)
+    roles = memberships_for_user(user)
+    return {
+        "my_memberships": roles,
+        "nav_is_office": bool(scope.office_jurisdiction_ids) or scope.is_superuser,
+        "nav_reads_audit": lambda: (
+            scope.is_superuser
+            or bool(scope.office_jurisdiction_ids)
+            or any(m.role == Role.AUDIT_ADMIN for m in roles)
+        ),
+    }

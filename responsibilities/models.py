@@ -14,10 +14,18 @@ class Role(models.TextChoices):
     LIAISON = "liaison", _("部门联络员")
     DEPARTMENT_HEAD = "department_head", _("单位负责人")
     LEADER = "leader", _("领导")
+    # The three separated administrators of 等保 2.0: none can do another's job.
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
     @classmethod
     def office_roles(cls) -> set[str]:
         return {cls.OFFICE_ADMIN, cls.OFFICE_REVIEWER}
+
+    @classmethod
+    def admin_roles(cls) -> set[str]:
+        return {cls.SYSTEM_ADMIN, cls.SECURITY_ADMIN, cls.AUDIT_ADMIN}
 
     @classmethod
     def department_roles(cls) -> set[str]:
@@ -207,7 +215,17 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(role__in=["liaison", "department_head"], department__isnull=False)
-                    | Q(role__in=["office_admin", "office_reviewer", "leader"], department__isnull=True)
+                    | Q(
+                        role__in=[
+                            "office_admin",
+                            "office_reviewer",
+                            "leader",
+                            "system_admin",
+                            "security_admin",
+                            "audit_admin",
+                        ],
+                        department__isnull=True,
+                    )
                 ),
                 name="membership_department_matches_role",
             ),
@@ -267,3 +285,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("审计记录只能追加，不能删除")
+
+
+class PasswordState(models.Model):
+    """When a user last changed their password, whether they must change it at next login, and
+    the hashes of their last passwords (none of which may be used again)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="password_state",
+    )
+    changed_at = models.DateTimeField(_("上次修改"), null=True, blank=True)
+    must_change = models.BooleanField(_("下次登录须修改密码"), default=False)
+    exempt = models.BooleanField(_("不受定期修改限制"), default=False, help_text=_("仅用于演示账号"))
+    history = models.JSONField(_("历史密码摘要"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("密码状态")
+        verbose_name_plural = _("密码状态")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import AuditEvent, Department, DepartmentAlias, Jurisdiction, Membership, Role
+from .models import AuditEvent, Department, DepartmentAlias, Jurisdiction, Membership, PasswordState, Role
 from .selectors import department_name_index, department_resolve, normalise_name
 
 
@@ -154,3 +154,130 @@ __all__ = [
     "normalise_name",
     "user_ensure_with_role",
 ]
+
+
+# People: the office manages its departments' liaisons and heads ---------------------------------
+
+
+def temporary_password() -> str:
+    """A one-time password meeting the rules (4 classes, 12 characters); changed at first login."""
+    import secrets
+
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+    body = "".join(secrets.choice(alphabet) for _ in range(9))
+    return f"{secrets.choice('ABCDEFGHJKLMNPQRSTUVWXYZ')}{body}{secrets.choice('23456789')}@"
+
+
+def require_office_of(actor, jurisdiction: Jurisdiction) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from .selectors import user_scope
+
+    if not user_scope(actor).is_office_of(jurisdiction.pk):
+        raise PermissionDenied("只有本地质强办可以管理联络员和负责人")
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor,
+    department: Department,
+    role: str,
+    username: str,
+    full_name: str,
+    phone: str = "",
+    email: str = "",
+) -> tuple[Membership, str]:
+    """The office adds a liaison or head to one of its departments with a one-time password that
+    must be changed at first login; returns the membership and that password."""
+    from django.core.exceptions import ValidationError
+
+    require_office_of(actor, department.jurisdiction)
+    if role not in Role.department_roles():
+        raise ValidationError("只能添加部门联络员或单位负责人")
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"用户名“{username}”已被使用")
+    password = temporary_password()
+    user = User(username=username, first_name=full_name, email=email)
+    user.set_password(password)
+    user.save()
+    PasswordState.objects.update_or_create(user=user, defaults={"must_change": True})
+    membership = Membership.objects.create(
+        user=user, jurisdiction=department.jurisdiction, department=department, role=role, phone=phone
+    )
+    audit_record(
+        actor=actor,
+        action="people.create",
+        obj=membership,
+        jurisdiction=department.jurisdiction,
+        summary=f"新增{department.name}{membership.get_role_display()} {full_name}（{username}）",
+    )
+    return membership, password
+
+
+@transaction.atomic
+def person_deactivate(*, actor, membership: Membership) -> Membership:
+    """A deactivated person can no longer sign in; their reports and history stay."""
+    require_office_of(actor, membership.jurisdiction)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    user = membership.user
+    if not user.memberships.filter(is_active=True).exists():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="people.deactivate",
+        obj=membership,
+        jurisdiction=membership.jurisdiction,
+        summary=f"停用 {user.get_full_name() or user.username}",
+    )
+    return membership
+
+
+@transaction.atomic
+def person_reset_password(*, actor, membership: Membership) -> str:
+    """A reset gives a one-time password that must be changed at next login, and unlocks the account."""
+    require_office_of(actor, membership.jurisdiction)
+    user = membership.user
+    password = temporary_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    PasswordState.objects.update_or_create(user=user, defaults={"must_change": True})
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=user.username)
+    audit_record(
+        actor=actor,
+        action="people.reset_password",
+        obj=membership,
+        jurisdiction=membership.jurisdiction,
+        summary=f"重置 {user.get_full_name() or user.username} 的密码",
+    )
+    return password
+
+
+@transaction.atomic
+def person_move(*, actor, membership: Membership, department: Department) -> Membership:
+    """A liaison moves to another department of the same jurisdiction, taking no data along."""
+    from django.core.exceptions import ValidationError
+
+    require_office_of(actor, membership.jurisdiction)
+    if department.jurisdiction_id != membership.jurisdiction_id:
+        raise ValidationError("只能调整到本行政区的部门")
+    if department.is_collective:
+        raise ValidationError("不能调整到集合名称，请选择具体单位")
+    before = {"department": membership.department.name if membership.department else None}
+    membership.department = department
+    membership.save(update_fields=["department"])
+    audit_record(
+        actor=actor,
+        action="people.move",
+        obj=membership,
+        jurisdiction=membership.jurisdiction,
+        summary=f"{membership.user.get_full_name() or membership.user.username} 调整到{department.name}",
+        before=before,
+        after={"department": department.name},
+    )
+    return membership

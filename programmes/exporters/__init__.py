@@ -10,8 +10,8 @@ one writer per format (exporters/xlsx.py, exporters/docx.py).
 from __future__ import annotations
 
 from programmes.models import Plan
+from qualitycity.exporters import CONTENT_TYPES, ExportFile, ListExporter, Row
 
-from .base import CONTENT_TYPES, ExportFile, ListExporter, Row
 from .decomposition import TaskDecompositionExporter
 
 __all__ = ["CONTENT_TYPES", "ExportFile", "ListExporter", "Row", "TaskDecompositionExporter", "plan_export"]

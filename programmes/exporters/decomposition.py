@@ -8,8 +8,7 @@ from decimal import Decimal
 
 from programmes.models import Assignment, Heading, Plan, Task
 from programmes.selectors import plan_tree
-
-from .base import Column, ListExporter, Row
+from qualitycity.exporters import Column, ListExporter, Row
 
 # The table is an official Chinese form whose headers the importers read back, so its headers
 # and printed wording stay Chinese whatever the requester's language.

@@ -5,7 +5,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from programmes.exporters.base import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from qualitycity.exporters import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 DOWNLOADS = [
     ("programmes:plan_export_xlsx", XLSX_CONTENT_TYPE, "xlsx"),

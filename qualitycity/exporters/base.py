@@ -1,0 +1,78 @@
+"""The base of every export: a title, columns and rows; the writers turn them into a file.
+
+An exporter only says what goes in the table (pretix style); `ListExporter.render` hands the
+rows to the .xlsx or .docx writer, so every export of the portal prints the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "docx": DOCX_CONTENT_TYPE}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float  # in Excel character widths; the .docx writer keeps the proportions
+    centred: bool = False  # short values (序号, 完成时限) read better centred
+
+
+@dataclass(frozen=True)
+class Row:
+    """A section row (one label across the table) or a body row (one cell per column)."""
+
+    kind: str  # "section" or "task"
+    cells: tuple[str, ...]
+
+    @classmethod
+    def section(cls, label: str) -> Row:
+        return cls("section", (label,))
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+class ListExporter:
+    """One table under a title; subclasses give the title, subtitle, columns and rows."""
+
+    document_name = ""  # printed after the title in the file name: 工作任务分解表
+    columns: tuple[Column, ...] = ()
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def subtitle(self) -> tuple[str, ...]:
+        """Smaller lines under the title, each printed in its own part of the row (文号, 年度)."""
+        return ()
+
+    def iterate_rows(self) -> Iterator[Row]:
+        raise NotImplementedError
+
+    def filename(self, extension: str) -> str:
+        """The title, safe as a file name, then the document's name: 某计划-工作任务分解表.xlsx."""
+        stem = re.sub(r'[\\/:*?"<>|\r\n\t]+', "_", self.title()).strip(" ._") or "export"
+        if self.document_name:
+            stem = f"{stem}-{self.document_name}"
+        return f"{stem}.{extension}"
+
+    def render(self, extension: str) -> ExportFile:
+        if extension == "xlsx":
+            from .xlsx import write_xlsx
+
+            data = write_xlsx(self)
+        elif extension == "docx":
+            from .docx import write_docx
+
+            data = write_docx(self)
+        else:
+            raise ValueError(f"不支持的导出格式：{extension}")
+        return ExportFile(self.filename(extension), CONTENT_TYPES[extension], data)

@@ -1,0 +1,35 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from qualitycity.tables import BaseTable
+
+from .models import AuditEvent, Membership
+
+
+class AuditTable(BaseTable):
+    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("时间"))
+    actor = tables.Column(verbose_name=_("操作人"), default="—")
+    action = tables.Column(verbose_name=_("操作"))
+    summary = tables.Column(verbose_name=_("摘要"))
+
+    class Meta(BaseTable.Meta):
+        model = AuditEvent
+        fields = ("at", "actor", "action", "summary")
+        per_page = 100
+
+
+class PeopleTable(BaseTable):
+    name = tables.Column(accessor="user__first_name", verbose_name=_("姓名"))
+    username = tables.Column(accessor="user__username", verbose_name=_("用户名"))
+    department = tables.Column(verbose_name=_("部门"))
+    role = tables.Column(verbose_name=_("角色"))
+    phone = tables.Column(verbose_name=_("联系电话"))
+    email = tables.Column(accessor="user__email", verbose_name=_("电子邮箱"))
+    is_active = tables.BooleanColumn(verbose_name=_("有效"), yesno="是,否")
+    manage = tables.TemplateColumn(
+        template_name="responsibilities/_person_actions.html", verbose_name=_("操作"), orderable=False
+    )
+
+    class Meta(BaseTable.Meta):
+        model = Membership
+        fields = ("name", "username", "department", "role", "phone", "email", "is_active", "manage")

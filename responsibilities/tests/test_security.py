@@ -1,0 +1,144 @@
+"""Sign-in hardening (等保 2.0): lockout, password rules, forced and periodic change, idle
+timeout, and an audit trail nobody can edit."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from responsibilities.models import AuditEvent, PasswordState
+from tests.factories import UserFactory
+
+LOGIN = "/accounts/login/"
+
+
+def attempt(client, username, password):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+@pytest.mark.parametrize(
+    ("password", "ok"),
+    [
+        ("Zhiliang7", True),  # upper, lower, digit
+        ("abcdefg1!", True),  # lower, digit, symbol
+        ("质量强市abc1", True),  # Chinese counts as the fourth class
+        ("abcdefgh1", False),  # two classes
+        ("ABCDEFGH", False),
+        ("Ab1!", False),  # too short
+    ],
+)
+def test_passwords_need_eight_characters_from_three_classes(db, password, ok):
+    user = UserFactory(username="zhangsan")
+    if ok:
+        validate_password(password, user)
+    else:
+        with pytest.raises(ValidationError):
+            validate_password(password, user)
+
+
+def test_none_of_the_last_five_passwords_may_be_used_again(db):
+    user = UserFactory(username="lisi")
+    passwords = [f"Quality{n}!x" for n in range(6)]
+    for password in passwords:
+        validate_password(password, user)
+        user.set_password(password)
+        user.save()
+    with pytest.raises(ValidationError, match="最近5次"):
+        validate_password(passwords[2], user)
+    validate_password(passwords[0], user)  # the sixth-last may come back
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(client, cast):
+    for _ in range(5):
+        attempt(client, "office", "wrong-password")
+    response = attempt(client, "office", "Demo@2026")
+    assert response.status_code == 429
+    assert "已锁定30分钟" in response.content.decode()
+    assert AuditEvent.objects.filter(action="auth.login_failed").count() >= 5
+
+
+def test_a_colleague_behind_the_same_address_is_not_locked_out(client, cast):
+    for _ in range(5):
+        attempt(client, "office", "wrong-password")
+    response = attempt(client, "liaison", "Demo@2026")
+    assert response.status_code == 302
+
+
+def test_a_created_user_must_change_the_password_at_first_login(client, cast):
+    PasswordState.objects.update_or_create(user=cast.liaison, defaults={"must_change": True})
+    attempt(client, "liaison", "Demo@2026")
+    response = client.get(reverse("programmes:plan_list"))
+    assert response.status_code == 302 and response.url == reverse("password_change")
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "Demo@2026", "new_password1": "Zhiliang#2027", "new_password2": "Zhiliang#2027"},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("programmes:plan_list")).status_code == 200
+    assert AuditEvent.objects.filter(action="auth.password_change", actor=cast.liaison).exists()
+
+
+def test_a_password_older_than_90_days_must_be_changed(client, cast):
+    PasswordState.objects.update_or_create(
+        user=cast.office, defaults={"changed_at": timezone.now() - dt.timedelta(days=91)}
+    )
+    attempt(client, "office", "Demo@2026")
+    assert client.get(reverse("programmes:plan_list")).url == reverse("password_change")
+
+
+def test_demo_accounts_are_exempt(client, cast):
+    PasswordState.objects.update_or_create(
+        user=cast.office, defaults={"exempt": True, "changed_at": timezone.now() - dt.timedelta(days=400)}
+    )
+    attempt(client, "office", "Demo@2026")
+    assert client.get(reverse("programmes:plan_list")).status_code == 200
+
+
+def test_sessions_end_after_30_idle_minutes():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # the 30 minutes count from the last request
+
+
+def test_sign_in_and_sign_out_are_audited(client, cast):
+    attempt(client, "office", "Demo@2026")
+    client.post(reverse("logout"))
+    actions = list(AuditEvent.objects.filter(actor=cast.office).values_list("action", flat=True))
+    assert "auth.login" in actions and "auth.logout" in actions
+
+
+def test_the_audit_trail_cannot_be_edited_or_deleted(cast):
+    event = AuditEvent.objects.create(action="test", summary="原始记录")
+    event.summary = "篡改"
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.filter(pk=event.pk).update(summary="篡改")
+    with pytest.raises(TypeError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get(pk=event.pk).summary == "原始记录"
+
+
+def test_the_admin_offers_no_way_to_change_the_audit_trail(client, cast):
+    from responsibilities.tests.test_people import superuser
+
+    client.force_login(superuser())
+    event = AuditEvent.objects.create(action="test", summary="x")
+    assert client.get(f"/admin/responsibilities/auditevent/{event.pk}/change/").status_code in (200, 403)
+    assert (
+        client.post(f"/admin/responsibilities/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_every_page_sends_a_content_security_policy_without_inline_code(client, cast):
+    client.force_login(cast.office)
+    policy = client.get(reverse("programmes:plan_list"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
