@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_roles import admin_roles_sync
 from .models import AuditEvent, Department, DepartmentAlias, Jurisdiction, Membership, PasswordState
 from .services import audit_record
 
@@ -47,6 +48,7 @@ class MembershipAdmin(admin.ModelAdmin):
         """Role changes made in the admin are audited like any other."""
         before = {k: str(form.initial.get(k)) for k in form.changed_data} if change else None
         super().save_model(request, obj, form, change)
+        admin_roles_sync(obj.user)
         audit_record(
             actor=request.user,
             action="role.change" if change else "role.grant",

@@ -7,4 +7,10 @@ class ResponsibilitiesConfig(AppConfig):
     verbose_name = _("责任单位与人员")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401 - connects the audit receivers
+        from .admin_roles import admin_groups_ensure
+
+        # Permissions exist only after migrate has run, so the groups are set up then.
+        post_migrate.connect(admin_groups_ensure, sender=self)
