@@ -18,13 +18,13 @@ $(STAMP): pyproject.toml | $(PY)
 
 # Compiled translations: pybabel compiles the .po catalogues without GNU gettext on the machine.
 messages: $(STAMP)
-	$(VENV)/bin/pybabel compile --use-fuzzy -d locale -D django --statistics 2>&1 | grep -v '^$$' || true
+	$(VENV)/bin/pybabel compile -d locale -D django --statistics 2>&1 | grep -v '^$$' || true
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
-	  else echo "浏览器测试需要 chromium：sudo apt-get install chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0"; exit 1; fi; }
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libcairo2 >/dev/null; \
+	  else echo "浏览器测试需要 chromium：sudo apt-get install chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libcairo2"; exit 1; fi; }
 
 demo: $(STAMP) messages
 	$(PY) manage.py migrate --no-input -v0

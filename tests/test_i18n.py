@@ -27,7 +27,9 @@ def test_every_english_message_is_translated():
 
     with open(settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po", "rb") as f:
         catalog = read_po(f)
-    untranslated = [m.id for m in catalog if m.id and not all(m.string if isinstance(m.string, tuple) else [m.string])]
+    untranslated = [
+        m.id for m in catalog if m.id and not all(m.string if isinstance(m.string, tuple) else [m.string])
+    ]
     assert untranslated == []
     # a fuzzy entry is msgmerge's guess from a similar string, often wrong, and unused at run time
     assert [m.id for m in catalog if m.id and m.fuzzy] == []
