@@ -425,19 +425,25 @@ def report_submit(*, report: DepartmentReport, actor, today: dt.date | None = No
 
 def measurements_record(*, report: DepartmentReport, confirmed: bool) -> None:
     """A report's values become the indicators' measurements for the period (enter once, used
-    by every plan); a later version of the report replaces them."""
+    by every plan); a later version of the report replaces them. One upsert for all of them."""
     period = report.period
-    for value in report.values.filter(value__isnull=False):
-        Measurement.objects.update_or_create(
+    rows = [
+        Measurement(
             indicator_id=value.indicator_id,
+            period_start=period.start,
             period_end=period.end,
-            defaults={
-                "period_start": period.start,
-                "value": value.value,
-                "department_id": report.department_id,
-                "confirmed": confirmed,
-            },
+            value=value.value,
+            department_id=report.department_id,
+            confirmed=confirmed,
         )
+        for value in report.values.filter(value__isnull=False)
+    ]
+    Measurement.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["indicator", "period_end"],
+        update_fields=["period_start", "value", "department", "confirmed", "recorded_at"],
+    )
 
 
 @transaction.atomic

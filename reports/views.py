@@ -122,8 +122,8 @@ def _posted(entries, values):
 
 
 def _save_json(report, result):
-    current = {f"entry-{e.pk}": e.version for e in report.entries.only("pk", "version")}
-    current.update({f"value-{v.pk}": v.version for v in report.values.only("pk", "version")})
+    current = {f"entry-{pk}": version for pk, version in report.entries.values_list("pk", "version")}
+    current.update({f"value-{pk}": version for pk, version in report.values.values_list("pk", "version")})
     return {
         "saved": result.saved,
         "conflicts": result.conflicts,
