@@ -26,6 +26,7 @@ class Scale:
     targets: int = 1200
     plans: int = 1
     sections: int = 10
+    months: int = 36  # closed months of reports before the current, open one
 
 
 def bench_jurisdictions():
@@ -39,7 +40,10 @@ def bench_office_username(index: int) -> str:
 @transaction.atomic
 def seed_large(scale: Scale, *, seed: int = 2026) -> dict:
     """Replace the bench jurisdictions with fresh ones at the given scale; returns the counts."""
+    from .reports import reports_clear, reports_seed
+
     rng = random.Random(seed)
+    reports_clear(bench_jurisdictions())
     for jurisdiction in bench_jurisdictions():
         Plan.objects.filter(jurisdiction=jurisdiction).delete()
         Indicator.objects.filter(jurisdiction=jurisdiction).delete()
@@ -71,17 +75,25 @@ def seed_large(scale: Scale, *, seed: int = 2026) -> dict:
                 name=f"基准指标{i:04d}",
                 unit=UNITS[i % len(UNITS)],
                 reporting_department=departments[i % len(departments)],
+                # Counts of things done (件, 项) add up month by month; the rest are levels.
+                aggregation=(
+                    Indicator.Aggregation.SUM
+                    if UNITS[i % len(UNITS)] in ("件", "项")
+                    else Indicator.Aggregation.LATEST
+                ),
             )
             for i in range(scale.targets)
         )
         for p in range(1, scale.plans + 1):
             _plan(jurisdiction, p, scale, departments, indicators, rng)
+    reports = reports_seed(months=scale.months, rng=rng)
     return {
         "jurisdictions": scale.jurisdictions,
         "departments": Department.objects.filter(jurisdiction__in=bench_jurisdictions()).count(),
         "plans": Plan.objects.filter(jurisdiction__in=bench_jurisdictions()).count(),
         "tasks": Task.objects.filter(plan__jurisdiction__in=bench_jurisdictions()).count(),
         "targets": Target.objects.filter(task__plan__jurisdiction__in=bench_jurisdictions()).count(),
+        **reports,
     }
 
 
@@ -96,10 +108,12 @@ def bench_plan_create(*, jurisdiction: Jurisdiction, tasks: int, seed: int = 202
 
 
 def _plan(jurisdiction, p, scale: Scale, departments, indicators, rng) -> Plan:
+    from .reports import first_reporting_year
+
     plan = Plan.objects.create(
         jurisdiction=jurisdiction,
         title=f"{jurisdiction.name}质量强市行动计划（基准{p}）",
-        year_start=2024,
+        year_start=min(2024, first_reporting_year(months=scale.months)),
         year_end=2026,
         document_number=f"基政办〔2024〕{p}号",
     )

@@ -1,0 +1,151 @@
+"""seed_large's reporting history is data the workflow could have produced, and the month-end
+peak loses nothing."""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from qualitycity.bench.data import Scale, bench_jurisdictions, seed_large
+from qualitycity.bench.peak import (
+    PEAK_KEYS,
+    _Outcome,
+    lost_values,
+    peak_figures,
+    peak_liaisons,
+    peak_reset,
+    peak_run,
+)
+from qualitycity.bench.reports import reporting_months
+from reports.models import DepartmentReport, IndicatorValue, ReportingPeriod, TaskEntry
+from reports.services import department_indicators_due, department_tasks_due, value_gaps
+from targets.models import Measurement
+
+SMALL = Scale(jurisdictions=1, departments=5, tasks=10, targets=20, sections=2, months=3)
+
+
+def test_reporting_months_end_with_the_previous_month():
+    assert reporting_months(months=3, today=dt.date(2026, 2, 10)) == [(2025, 11), (2025, 12), (2026, 1)]
+
+
+@pytest.mark.django_db
+def test_seed_large_builds_three_closed_months_and_an_open_one():
+    # when
+    seed_large(SMALL)
+
+    # then
+    periods = ReportingPeriod.objects.filter(jurisdiction__in=bench_jurisdictions()).order_by("start")
+    assert [p.status for p in periods] == ["closed"] * 3 + ["open"]
+    for period in periods:
+        assert period.reports.exists(), f"{period} has no reports"
+    current = periods.last()
+    assert set(current.reports.values_list("status", flat=True)) == {"draft"}
+
+
+@pytest.mark.django_db
+def test_each_seeded_report_covers_exactly_its_departments_tasks_and_indicators():
+    # given
+    seed_large(SMALL)
+
+    # then every report holds what report_ensure would have given it, and satisfies its constraints
+    reports = DepartmentReport.objects.filter(period__jurisdiction__in=bench_jurisdictions()).select_related(
+        "period", "department"
+    )
+    assert reports.filter(status=DepartmentReport.Status.APPROVED).exists()
+    for report in reports:
+        report.validate_constraints()
+        roles = department_tasks_due(period=report.period, department=report.department)
+        entries = dict(report.entries.values_list("task_id", "role"))
+        assert entries == roles, report
+        indicators = set(department_indicators_due(period=report.period, department=report.department))
+        assert {v.indicator for v in report.values.select_related("indicator")} == indicators, report
+
+
+@pytest.mark.django_db
+def test_submitted_reports_are_complete_and_their_values_are_the_measurements():
+    # given
+    seed_large(SMALL)
+
+    # then
+    submitted = DepartmentReport.objects.filter(
+        period__jurisdiction__in=bench_jurisdictions(), period__status="closed"
+    ).exclude(status=DepartmentReport.Status.DRAFT)
+    assert submitted.exists()
+    for report in submitted.select_related("period"):
+        assert not report.entries.filter(progress="").exists(), report
+        assert value_gaps(report=report) == [], report
+        assert report.submitted_by_id and report.submitted_at <= report.updated_at
+        for value in report.values.all():
+            measurement = Measurement.objects.get(indicator=value.indicator, period_end=report.period.end)
+            assert measurement.value == value.value
+            assert measurement.confirmed == (report.status == DepartmentReport.Status.APPROVED)
+    per_month = Counter(Measurement.objects.values_list("indicator_id", "period_end"))
+    assert per_month and max(per_month.values()) == 1
+
+
+@pytest.mark.django_db
+def test_peak_reset_puts_the_open_reports_back_to_blank_drafts():
+    # given a submitted current report
+    seed_large(SMALL)
+    report = DepartmentReport.objects.filter(period__status="open").first()
+    report.entries.update(progress="已完成")
+    DepartmentReport.objects.filter(pk=report.pk).update(status="submitted")
+
+    # when
+    peak_reset()
+
+    # then
+    report.refresh_from_db()
+    assert report.status == "draft"
+    assert not report.entries.exclude(progress="").exists()
+
+
+@pytest.mark.django_db
+def test_lost_values_counts_each_sent_value_the_database_does_not_hold():
+    # given a liaison who sent two progress texts and a value, one text of which was not stored
+    seed_large(SMALL)
+    first, second = TaskEntry.objects.filter(report__period__status="open")[:2]
+    value = IndicatorValue.objects.filter(report__period__status="open").first()
+    TaskEntry.objects.filter(pk=first.pk).update(progress="已保存的进展")
+    IndicatorValue.objects.filter(pk=value.pk).update(value="93.5")
+    outcome = _Outcome(
+        liaison=None,
+        last_sent={
+            f"entry-{first.pk}-progress": "已保存的进展",
+            f"entry-{second.pk}-progress": "没有保存的进展",
+            f"value-{value.pk}-value": "93.50",
+            "csrfmiddlewaretoken": "x",
+        },
+    )
+
+    # then
+    assert lost_values([outcome]) == 1
+
+
+@pytest.mark.django_db
+def test_peak_is_skipped_with_a_reason_on_sqlite():
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite path only; PostgreSQL runs the peak itself")
+    figures = peak_figures(liaisons=3)
+    assert all(figures[key] is None for key in PEAK_KEYS)
+    assert "PostgreSQL" in figures["peak_skipped"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_liaisons_save_and_submit_at_once_without_error_or_loss(live_server):
+    if connection.vendor != "postgresql":
+        pytest.skip("the peak needs PostgreSQL (SQLite takes one writer at a time); set DATABASE_URL")
+    # given
+    seed_large(SMALL)
+    peak_reset()
+    liaisons = peak_liaisons(3)
+
+    # when they log in, autosave twice and submit, all at once
+    result = peak_run(base_url=live_server.url, liaisons=liaisons, saves=2, think=(0, 0.05), time_limit=120)
+
+    # then
+    assert result.errors == []
+    assert result.lost_values == 0
+    assert result.submitted == 3
+    assert result.requests == 3 * (3 + 2 + 1)  # login page, login, report page; saves; submit
