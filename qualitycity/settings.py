@@ -118,6 +118,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "responsibilities.forms_auth.axes_username"
 # axes.W006 wants the address among the lockout keys; we lock by user name on purpose (see
 # above). Guessing across many user names from one address is what the password rules and
 # the audit trail of failures are for.

@@ -142,3 +142,12 @@ def test_every_page_sends_a_content_security_policy_without_inline_code(client, 
     policy = client.get(reverse("programmes:plan_list"))["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_an_overlong_user_name_is_refused_not_a_server_error(client, db):
+    # found by the hostile-input properties on PostgreSQL: axes stores the name in varchar(255)
+    response = client.post(LOGIN, {"username": "a" * 300, "password": "x"})
+    assert response.status_code == 200
+    assert "用户名不能超过150个字符" in response.content.decode()
+    response = client.post("/admin/login/", {"username": "a" * 300, "password": "x"})
+    assert response.status_code == 200
