@@ -298,10 +298,7 @@ def report_save_draft(
         before = {k: getattr(entry, k) for k in changes}
         if before == changes:
             continue
-        updated = TaskEntry.objects.filter(pk=entry.pk, version=int(data.get("version", -1))).update(
-            **changes, version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
-        )
-        if not updated:
+        if not _save_if_unchanged_since(entry, data, changes | {"updated_by": actor}):
             result.conflicts.append(f"entry-{entry_id}")
             continue
         result.saved += 1
@@ -329,10 +326,7 @@ def report_save_draft(
         after = {"value": _s(number), "gap_explanation": explanation}
         if before == after:
             continue
-        updated = IndicatorValue.objects.filter(pk=row.pk, version=int(data.get("version", -1))).update(
-            value=number, gap_explanation=explanation, version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
+        if not _save_if_unchanged_since(row, data, {"value": number, "gap_explanation": explanation}):
             result.conflicts.append(f"value-{value_id}")
             continue
         result.saved += 1
@@ -346,6 +340,16 @@ def report_save_draft(
             after=after,
         )
     return result
+
+
+def _save_if_unchanged_since(obj, data: dict, changes: dict) -> bool:
+    """Writes the changes only if the row still has the version the person loaded (one
+    conditional UPDATE, so two saves can never both pass the check); False when it moved on."""
+    return bool(
+        type(obj)
+        .objects.filter(pk=obj.pk, version=int(data.get("version", -1)))
+        .update(**changes, version=F("version") + 1, updated_at=timezone.now())
+    )
 
 
 def _s(value) -> str | None:

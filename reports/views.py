@@ -28,7 +28,6 @@ from .forms import (
     parse_draft_post,
 )
 from .models import (
-    DepartmentReport,
     Evidence,
     Notification,
     ReportingPeriod,
@@ -140,14 +139,17 @@ def _refuse(request, report, message):
     return redirect("reports:report_detail", pk=report.pk)
 
 
-def _act(request, pk, action, **kwargs):
+def _act(request, pk, action, success, **kwargs) -> HttpResponse:
+    """Runs one workflow step on the report: a refusal comes back as a message on the report,
+    success as the given message (or success(report)) on the resulting report."""
     report = report_get_for_user(user=request.user, pk=pk)
     try:
         result = action(report=report, actor=request.user, **kwargs)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("reports:report_detail", pk=report.pk)
-    return result
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect("reports:report_detail", pk=result.pk)
 
 
 @login_required
@@ -161,23 +163,18 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         if not result.ok:
             messages.error(request, "提交前保存失败：部分内容已被他人修改或有误，请核对后再提交。")
             return redirect("reports:report_detail", pk=report.pk)
-    outcome = _act(request, pk, services.report_submit)
-    if isinstance(outcome, DepartmentReport):
-        messages.success(
-            request, "已提交，等待单位负责人审签" + ("（已过截止日期，记为逾期）" if outcome.is_late else "")
-        )
-        return redirect("reports:report_detail", pk=pk)
-    return outcome
+    return _act(
+        request,
+        pk,
+        services.report_submit,
+        lambda r: "已提交，等待单位负责人审签" + ("（已过截止日期，记为逾期）" if r.is_late else ""),
+    )
 
 
 @login_required
 @require_POST
 def report_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    outcome = _act(request, pk, services.report_sign_off)
-    if isinstance(outcome, DepartmentReport):
-        messages.success(request, "已审签，报质强办审核")
-        return redirect("reports:report_detail", pk=pk)
-    return outcome
+    return _act(request, pk, services.report_sign_off, "已审签，报质强办审核")
 
 
 @login_required
@@ -187,11 +184,9 @@ def report_send_back(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请填写退回意见")
         return redirect("reports:report_detail", pk=pk)
-    outcome = _act(request, pk, services.report_send_back, comment=form.cleaned_data["comment"])
-    if isinstance(outcome, DepartmentReport):
-        messages.success(request, "已退回联络员修改")
-        return redirect("reports:report_detail", pk=pk)
-    return outcome
+    return _act(
+        request, pk, services.report_send_back, "已退回联络员修改", comment=form.cleaned_data["comment"]
+    )
 
 
 @login_required
@@ -201,11 +196,7 @@ def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "评分应为0到100之间的整数")
         return redirect("reports:report_detail", pk=pk)
-    outcome = _act(request, pk, services.report_approve, rating=form.cleaned_data["rating"])
-    if isinstance(outcome, DepartmentReport):
-        messages.success(request, "已审核通过")
-        return redirect("reports:report_detail", pk=pk)
-    return outcome
+    return _act(request, pk, services.report_approve, "已审核通过", rating=form.cleaned_data["rating"])
 
 
 @login_required
@@ -216,21 +207,13 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "意见每条不超过2000字")
         return redirect("reports:report_detail", pk=pk)
-    outcome = _act(request, pk, services.report_return, comments=form.comments())
-    if isinstance(outcome, DepartmentReport):
-        messages.success(request, "已退回，联络员将按意见修改")
-        return redirect("reports:report_detail", pk=pk)
-    return outcome
+    return _act(request, pk, services.report_return, "已退回，联络员将按意见修改", comments=form.comments())
 
 
 @login_required
 @require_POST
 def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    outcome = _act(request, pk, services.report_correct)
-    if isinstance(outcome, DepartmentReport):
-        messages.success(request, f"已生成第{outcome.version}版草稿，原版本保留")
-        return redirect("reports:report_detail", pk=outcome.pk)
-    return outcome
+    return _act(request, pk, services.report_correct, lambda r: f"已生成第{r.version}版草稿，原版本保留")
 
 
 @login_required
