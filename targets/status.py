@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import Comparator, Indicator, Target
+from django.db import models
+from django.db.models import Count, F, Max, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext_lazy as _
+
+from .models import Comparator, Indicator, Measurement, Target
 
 
 def value_meets(
@@ -54,3 +63,255 @@ def reported_value_misses(
         )
         is False
     )
+
+
+# Status at a date ------------------------------------------------------------------------------
+
+# A miss by at most this share of the bar (or of the pro-rata share of a cumulative target) is
+# "at risk"; a bigger miss is "off track". One margin for every kind of target keeps the rule
+# explainable in one sentence to a department.
+AT_RISK_TOLERANCE = Decimal("0.10")
+
+
+class TargetStatus(models.TextChoices):
+    MET = "met", _("已达标")
+    ON_TRACK = "on_track", _("进度正常")
+    AT_RISK = "at_risk", _("存在风险")
+    OFF_TRACK = "off_track", _("明显滞后")
+    AWAITING_DATA = "awaiting_data", _("待统计数据")
+    NO_DATA = "no_data", _("暂无数据")
+
+
+@dataclass(frozen=True)
+class TargetReading:
+    """What a target's measurements say at a date: the status and the figures behind it."""
+
+    status: TargetStatus
+    current: Decimal | None = None  # the value read by the indicator's aggregation
+    expected: Decimal | None = None  # what the elapsed share calls for (pro-rata or trajectory)
+    elapsed_share: Decimal | None = None
+    stretch_reached: bool = False
+
+
+def target_window(target: Target) -> tuple[dt.date, dt.date]:
+    """A target runs from 1 January of its plan's first year to its due date or the end of the
+    plan's last year, whichever comes first."""
+    plan = target.task.plan
+    end = dt.date(plan.year_end, 12, 31)
+    return dt.date(plan.year_start, 1, 1), min(target.due_date, end) if target.due_date else end
+
+
+@dataclass(frozen=True)
+class Series:
+    """The measurements a target counts, summed up: enough for every rule."""
+
+    count: int
+    total: Decimal
+    latest: Decimal | None
+    previous: Decimal | None
+    last_end: dt.date | None
+
+    @classmethod
+    def of(cls, measurements: list[Measurement]) -> Series:
+        ordered = sorted(measurements, key=lambda m: m.period_end)
+        return cls(
+            count=len(ordered),
+            total=sum((m.value for m in ordered), Decimal(0)),
+            latest=ordered[-1].value if ordered else None,
+            previous=ordered[-2].value if len(ordered) > 1 else None,
+            last_end=ordered[-1].period_end if ordered else None,
+        )
+
+
+def _months(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def elapsed_share(*, start: dt.date, end: dt.date, data_until: dt.date) -> Decimal:
+    """The share of a target's window elapsed, counted in whole months up to the end of the last
+    period measured, so statistics published late do not make a target look behind."""
+    total = max(_months(start, end), 1)
+    done = min(max(_months(start, data_until), 0), total)
+    return Decimal(done) / Decimal(total)
+
+
+def _miss_status(value: Decimal, bar: Decimal) -> TargetStatus:
+    """A miss within AT_RISK_TOLERANCE of the bar is at risk, a bigger one off track."""
+    return (
+        TargetStatus.AT_RISK if abs(value - bar) <= abs(bar) * AT_RISK_TOLERANCE else TargetStatus.OFF_TRACK
+    )
+
+
+def _upward(comparator: str) -> bool:
+    return comparator in (Comparator.GTE, Comparator.GT, Comparator.RANGE, Comparator.EQ)
+
+
+def target_reading(target: Target, *, measurements: list[Measurement], as_of: dt.date) -> TargetReading:
+    """A target's status at a date from its comparator, value, range, stretch and the
+    indicator's measurements within the target's window up to that date."""
+    start, end = target_window(target)
+    counted = [m for m in measurements if start <= m.period_end <= min(end, as_of)]
+    return reading_of_series(target, series=Series.of(counted), as_of=as_of)
+
+
+def reading_of_series(target: Target, *, series: Series, as_of: dt.date) -> TargetReading:
+    """The rules, applied to the target's measurements summed up (see target_reading)."""
+    start, end = target_window(target)
+    indicator = target.indicator
+    if not series.count:
+        # Statistics come out months after the period: no figure yet is not a failure.
+        if indicator.source == Indicator.Source.STATISTICS:
+            return TargetReading(TargetStatus.AWAITING_DATA)
+        return TargetReading(TargetStatus.NO_DATA)
+    share = elapsed_share(start=start, end=end, data_until=series.last_end)
+    if target.comparator in (Comparator.INCREASE, Comparator.DECREASE):
+        return _trend_reading(target, series, share)
+    if indicator.aggregation == Indicator.Aggregation.SUM:
+        return _cumulative_reading(target, series.total, share, as_of >= end)
+    if indicator.aggregation == Indicator.Aggregation.LATEST:
+        return _level_reading(target, series.latest, share)
+    return _level_reading(target, series.total / series.count, share)
+
+
+def _stretch_reached(target: Target, current: Decimal) -> bool:
+    """The stretch (力争) is reached when the value meets it in the comparator's direction."""
+    if target.stretch is None:
+        return False
+    if target.comparator in (Comparator.LTE, Comparator.LT):
+        return current <= target.stretch
+    return current >= target.stretch
+
+
+def _trend_reading(target: Target, series: Series, share: Decimal) -> TargetReading:
+    """逐年增长 / 逐年下降 compares the latest value with the previous one (or the baseline when
+    only one value is in): the trend holding is met, standing still at risk, reversing off track."""
+    latest = series.latest
+    previous = series.previous if series.previous is not None else target.baseline
+    if previous is None:
+        if target.indicator.source == Indicator.Source.STATISTICS:
+            return TargetReading(TargetStatus.AWAITING_DATA, current=latest, elapsed_share=share)
+        return TargetReading(TargetStatus.NO_DATA, current=latest, elapsed_share=share)
+    delta = latest - previous if target.comparator == Comparator.INCREASE else previous - latest
+    status = TargetStatus.MET if delta > 0 else TargetStatus.AT_RISK if delta == 0 else TargetStatus.OFF_TRACK
+    return TargetReading(status, current=latest, expected=previous, elapsed_share=share)
+
+
+def _cumulative_reading(target: Target, total: Decimal, share: Decimal, ended: bool) -> TargetReading:
+    """A sum of increments is met when the running total meets the value; before that it is on
+    track at or above the pro-rata share (value × elapsed share), at risk within 10% below it,
+    off track further below. A ceiling (≤, <) is off track once passed, at risk when running
+    above the pro-rata share, and met only when the window has ended within it."""
+    comparator = target.comparator
+    expected = target.value * share
+    meets = value_meets(comparator=comparator, value=total, target=target.value, target_max=target.value_max)
+    stretch = _stretch_reached(target, total)
+    if comparator in (Comparator.LTE, Comparator.LT):
+        if not meets:
+            status = TargetStatus.OFF_TRACK
+        elif ended:
+            status = TargetStatus.MET
+        else:
+            status = TargetStatus.ON_TRACK if total <= expected else TargetStatus.AT_RISK
+        return TargetReading(status, total, expected, share, stretch and ended and bool(meets))
+    if meets:
+        status = TargetStatus.MET
+    elif comparator == Comparator.RANGE and total > target.value_max:
+        status = _miss_status(total, target.value_max)
+    elif total >= expected:
+        status = TargetStatus.ON_TRACK
+    elif total >= expected * (1 - AT_RISK_TOLERANCE):
+        status = TargetStatus.AT_RISK
+    else:
+        status = TargetStatus.OFF_TRACK
+    return TargetReading(status, total, expected, share, stretch)
+
+
+def _level_reading(target: Target, current: Decimal, share: Decimal) -> TargetReading:
+    """A rate or a stock (latest value, or the average) is met when it meets the firm value;
+    short of it, it is on track when a baseline is set and the value has come at least the
+    elapsed share of the way from the baseline, else at risk within 10% of the bar, off track
+    beyond."""
+    comparator = target.comparator
+    meets = value_meets(
+        comparator=comparator, value=current, target=target.value, target_max=target.value_max
+    )
+    stretch = _stretch_reached(target, current)
+    if meets:
+        return TargetReading(TargetStatus.MET, current, target.value, share, stretch)
+    if comparator == Comparator.RANGE:
+        bar = target.value if current < target.value else target.value_max
+        return TargetReading(_miss_status(current, bar), current, bar, share)
+    expected = None
+    if target.baseline is not None and comparator != Comparator.EQ:
+        expected = target.baseline + (target.value - target.baseline) * share
+        ahead = current >= expected if _upward(comparator) else current <= expected
+        if ahead and share < 1:
+            return TargetReading(TargetStatus.ON_TRACK, current, expected, share)
+    return TargetReading(
+        _miss_status(current, target.value), current, target.value if expected is None else expected, share
+    )
+
+
+def target_status(target: Target, *, measurements: list[Measurement], as_of: dt.date) -> TargetStatus:
+    """A target's status at a date (see target_reading for the rules)."""
+    return target_reading(target, measurements=measurements, as_of=as_of).status
+
+
+def target_readings(targets: Iterable[Target], *, as_of: dt.date) -> dict[int, TargetReading]:
+    """Every target's reading at a date, in a number of queries that does not grow with the
+    targets or the months (see targets_with_series)."""
+    if not isinstance(targets, QuerySet):
+        targets = Target.objects.filter(pk__in=[t.pk for t in targets])
+    rows = targets_with_series(targets, as_of=as_of)
+    return {t.pk: reading_of_series(t, series=t.series, as_of=as_of) for t in rows}
+
+
+def targets_with_series(targets: QuerySet, *, as_of: dt.date) -> list[Target]:
+    """The targets, each with `.series`: its measurements in its window up to the date, summed
+    up in SQL. One query for the targets, then two per distinct window (targets of one plan
+    share one): counts, sums and last dates per indicator, and each indicator's two latest
+    values; never a query per target, nor a row per month."""
+    loaded = list(targets.select_related("task__plan", "indicator"))
+    windows: dict[tuple[dt.date, dt.date], set[int]] = defaultdict(set)
+    for target in loaded:
+        start, end = target_window(target)
+        target.window = (start, min(end, as_of))
+        windows[target.window].add(target.indicator_id)
+    summed: dict[tuple, tuple] = {}
+    newest: dict[tuple, list[Decimal]] = defaultdict(list)
+    for (start, stop), indicator_ids in windows.items():
+        if stop < start:
+            continue
+        scope = Measurement.objects.filter(
+            indicator_id__in=sorted(indicator_ids), period_end__gte=start, period_end__lte=stop
+        ).order_by()
+        for indicator_id, count, total, last_end in (
+            scope.values("indicator_id")
+            .annotate(n=Count("id"), total=Sum("value"), last=Max("period_end"))
+            .values_list("indicator_id", "n", "total", "last")
+        ):
+            summed[(start, stop, indicator_id)] = (count, total, last_end)
+        ranked = scope.annotate(
+            rank=Window(RowNumber(), partition_by=[F("indicator_id")], order_by=F("period_end").desc())
+        ).filter(rank__lte=2)
+        for indicator_id, _rank, value in ranked.values_list("indicator_id", "rank", "value").order_by(
+            "indicator_id", "rank"
+        ):
+            newest[(start, stop, indicator_id)].append(value)
+    for target in loaded:
+        key = (*target.window, target.indicator_id)
+        count, total, last_end = summed.get(key, (0, None, None))
+        values = newest.get(key, [])
+        target.series = Series(
+            count=count,
+            total=Decimal(total or 0),
+            latest=values[0] if values else None,
+            previous=values[1] if len(values) > 1 else None,
+            last_end=last_end,
+        )
+    return loaded
+
+
+def target_statuses(targets: Iterable[Target], *, as_of: dt.date) -> dict[int, TargetStatus]:
+    """Every target's status at a date, keyed by target id, in a constant number of queries."""
+    return {pk: reading.status for pk, reading in target_readings(targets, as_of=as_of).items()}

@@ -54,7 +54,8 @@ EXAMPLES = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-OK_STATUSES = {200, 302, 400, 403, 404, 409}
+# 429: five failed sign-ins lock the account (django-axes), with the lockout page in Chinese
+OK_STATUSES = {200, 302, 400, 403, 404, 409, 429}
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -31,5 +31,7 @@ def test_every_english_message_is_translated():
         m.id for m in catalog if m.id and not all(m.string if isinstance(m.string, tuple) else [m.string])
     ]
     assert untranslated == []
-    # a fuzzy entry is msgmerge's guess from a similar string, often wrong, and unused at run time
+    # a fuzzy entry is msgmerge's guess from a similar string, often wrong, and unused at run time;
+    # a fuzzy header makes the compiler skip the whole catalogue
     assert [m.id for m in catalog if m.id and m.fuzzy] == []
+    assert not catalog.fuzzy

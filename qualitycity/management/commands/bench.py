@@ -10,9 +10,12 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from programmes.models import Plan
+from qualitycity.bench.assessment import time_assessment_year
+from qualitycity.bench.dashboard import dashboard_figures
 from qualitycity.bench.data import bench_jurisdictions, bench_office_username
 from qualitycity.bench.exports import time_export_and_import
 from qualitycity.bench.measure import time_get
+from qualitycity.bench.peak import peak_figures, peak_reset, report_form_queries
 
 
 class Command(BaseCommand):
@@ -21,6 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
         parser.add_argument("--requests", type=int, default=200, help="每个页面的请求次数")
+        parser.add_argument("--peak-liaisons", type=int, default=100, help="月末高峰同时报送的联络员数")
 
     def handle(self, *args, **opts):
         if not bench_jurisdictions().exists():
@@ -38,6 +42,8 @@ class Command(BaseCommand):
             plan_page = time_get(
                 client, reverse("programmes:plan_detail", args=[plan.pk]), requests=opts["requests"]
             )
+            # The dashboard beside the trivial view, in the same run and the same client.
+            dashboard = dashboard_figures(client=client, jurisdiction=jurisdiction, requests=opts["requests"])
 
         figures = {
             "plan_page_p95_ms": plan_page.p95_ms,
@@ -45,11 +51,16 @@ class Command(BaseCommand):
             "plan_page_queries": plan_page.queries,
             "plan_page_rps": plan_page.rps,
             "trivial_view_rps": trivial.rps,
+            **dashboard,
             "plan_page_tasks": plan.tasks.count(),
             "database": connection.vendor,
             "debug": settings.DEBUG,
         }
         figures.update(time_export_and_import(jurisdiction=jurisdiction, tasks=1000))
+        figures.update(time_assessment_year(plan=plan))
+        peak_reset()
+        figures["report_form_queries"] = report_form_queries()
+        figures.update(peak_figures(liaisons=opts["peak_liaisons"]))
         if opts["json"]:
             self.stdout.write(json.dumps(figures, ensure_ascii=False))
         else:

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AssessmentItem, CriterionKind, PeriodKind
+from .periods import assessment_period
+
+SCORE = {"max_digits": 5, "decimal_places": 1, "min_value": Decimal(0), "max_value": Decimal(100)}
+
+
+class SchemeForm(forms.Form):
+    on_time = forms.DecimalField(label=CriterionKind.ON_TIME.label, **SCORE)
+    completeness = forms.DecimalField(label=CriterionKind.COMPLETENESS.label, **SCORE)
+    targets = forms.DecimalField(label=CriterionKind.TARGETS.label, **SCORE)
+    rating = forms.DecimalField(label=CriterionKind.RATING.label, **SCORE)
+    grade_a = forms.DecimalField(label=_("优秀（A）最低分"), **SCORE)
+    grade_b = forms.DecimalField(label=_("良好（B）最低分"), **SCORE)
+    grade_c = forms.DecimalField(label=_("合格（C）最低分"), **SCORE)
+    bonus_cap = forms.DecimalField(label=_("加分上限"), **SCORE)
+    year_start_month = forms.IntegerField(label=_("考核年度起始月"), min_value=1, max_value=12)
+
+    def weights(self) -> dict[str, Decimal]:
+        return {kind: self.cleaned_data[kind] for kind in CriterionKind.values}
+
+
+class ItemForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("部门"), queryset=None)
+    kind = forms.ChoiceField(label=_("类型"), choices=AssessmentItem.Kind.choices)
+    points = forms.DecimalField(label=_("分值"), required=False, **SCORE)
+    reason = forms.CharField(label=_("事由"), max_length=300)
+    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class RunForm(forms.Form):
+    kind = forms.ChoiceField(label=_("考核周期"), choices=PeriodKind.choices, initial=PeriodKind.YEAR)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    number = forms.IntegerField(
+        label=_("第几季度／月"), min_value=1, max_value=12, initial=1, help_text=_("年度考核不用填")
+    )
+
+    def period(self, *, year_start_month: int):
+        data = self.cleaned_data
+        try:
+            return assessment_period(
+                kind=data["kind"],
+                year=data["year"],
+                number=data["number"] or 1,
+                year_start_month=year_start_month,
+            )
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class FinalForm(forms.Form):
+    final = forms.DecimalField(label=_("认定得分"), required=False, **SCORE)
+    reason = forms.CharField(label=_("认定理由"), max_length=500, required=False)

@@ -1,0 +1,392 @@
+"""Every URL of the portal × every kind of user → the answer each must get.
+
+The list of URLs comes from the URLconf itself: a view added without a row here fails the
+test, so no view escapes the matrix. Each URL gets a fresh world; each request runs in a
+transaction that is rolled back, so one user's action never changes what the next one sees.
+
+Users: anonymous; the office, a liaison and the head of department A, a leader, and the audit
+administrator of city 甲; the liaison of department B of the same city; the office of city 乙.
+Answers: 200, 302 (to the login page for anonymous users; after an action for others),
+403 (the user's role may not do this), 404 (the object is outside the user's scope).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from programmes.models import PlanImport
+from reports.models import DepartmentReport
+from reports.services import period_ensure, period_open
+from responsibilities.models import Membership
+from tests.factories import MembershipFactory, UserFactory
+
+USERS = ("anonymous", "office", "liaison", "head", "leader", "liaison_b", "outsider", "auditor")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def row(spec: str, method: str = "GET", data=None) -> dict:
+    """'anonymous=302 office=200 …' → a row; a user not named gets the value of 'others'."""
+    answers = dict(pair.split("=") for pair in spec.split())
+    others = answers.pop("others", None)
+    expected = {user: int(answers.get(user, others)) for user in USERS}
+    return {"method": method, "expected": expected, "data": data}
+
+
+LOGGED_IN_200 = "anonymous=302 others=200"
+SCOPED_200 = "anonymous=302 outsider=404 others=200"
+OFFICE_ONLY = "anonymous=302 office=200 outsider=200 others=403"
+REPORT_READERS = "anonymous=302 office=200 liaison=200 head=200 leader=200 others=404"
+DASHBOARD_OFFICE = "anonymous=302 office=200 leader=200 outsider=200 others=403"
+
+MATRIX = {
+    # sign-in and portal-wide
+    "home": row("others=302"),
+    "login": row("anonymous=200 others=302"),
+    "logout": row("others=302", "POST"),
+    "password_change": row(LOGGED_IN_200),
+    "password_change_done": row(LOGGED_IN_200),
+    "set_language": row("others=302", "POST", {"language": "en"}),
+    "ping": row("others=200"),
+    "healthz": row("others=200"),
+    # plans and departments: everyone of the city reads them
+    "programmes:plan_list": row(LOGGED_IN_200),
+    "programmes:plan_detail": row(SCOPED_200),
+    "programmes:plan_export_xlsx": row(SCOPED_200),
+    "programmes:plan_export_docx": row(SCOPED_200),
+    "programmes:department_list": row(LOGGED_IN_200),
+    "programmes:department_detail": row(SCOPED_200),
+    # plan import: the office of the city
+    "programmes:plan_import": row(OFFICE_ONLY),
+    "programmes:plan_import_review": row("anonymous=302 office=200 outsider=404 others=403"),
+    # the draft is empty, so the office is refused with a message (400): nothing to import
+    "programmes:plan_import_confirm": row("anonymous=302 office=400 outsider=404 others=403", "POST"),
+    "programmes:plan_import_discard": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    # the monthly report of department A
+    "reports:my_reports": row("anonymous=302 office=302 leader=302 outsider=302 others=200"),
+    "reports:report_detail": row(REPORT_READERS),
+    "reports:report_history": row(REPORT_READERS),
+    "reports:report_save": row("anonymous=302 liaison=302 head=302 office=403 leader=403 others=404", "POST"),
+    "reports:report_submit": row(
+        "anonymous=302 liaison=302 head=403 office=403 leader=403 others=404", "POST"
+    ),
+    "reports:report_sign_off": row(
+        "anonymous=302 head=302 liaison=403 office=403 leader=403 others=404", "POST"
+    ),
+    "reports:report_send_back": row(
+        "anonymous=302 head=302 liaison=403 office=403 leader=403 others=404", "POST", {"comment": "请补充"}
+    ),
+    "reports:report_approve": row(
+        "anonymous=302 office=302 liaison=403 head=403 leader=403 others=404", "POST"
+    ),
+    "reports:report_return": row(
+        "anonymous=302 office=302 liaison=403 head=403 leader=403 others=404", "POST"
+    ),
+    "reports:report_correct": row(
+        "anonymous=302 liaison=302 head=403 office=403 leader=403 others=404", "POST"
+    ),
+    "reports:evidence_upload": row(
+        "anonymous=302 liaison=302 head=302 office=403 leader=403 others=404", "POST", {"file": "pdf"}
+    ),
+    "reports:evidence_download": row(REPORT_READERS),
+    "reports:evidence_remove": row(
+        "anonymous=302 liaison=302 head=302 office=403 leader=403 others=404", "POST"
+    ),
+    # reporting periods: the office acts, leaders read
+    "reports:period_list": row("anonymous=302 office=200 leader=200 outsider=200 others=403"),
+    "reports:period_detail": row("anonymous=302 office=200 leader=200 outsider=404 others=403"),
+    "reports:period_remind": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "reports:period_open": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "reports:period_extend": row(
+        "anonymous=302 office=302 outsider=404 others=403", "POST", {"deadline": "2026-12-20"}
+    ),
+    "reports:work_updates": row(LOGGED_IN_200),
+    "reports:notifications": row(LOGGED_IN_200),
+    # the assessment of city 甲's plan: the office runs, edits and publishes it; leaders read it;
+    # departments assess themselves and see the ranking once it is published (this one is a draft)
+    "reports:assessment_home": row(LOGGED_IN_200),
+    "reports:assessment_scheme": row("anonymous=302 office=200 leader=200 outsider=404 others=403"),
+    "reports:assessment_item_add": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "reports:assessment_item_remove": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "reports:assessment_run_start": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "reports:assessment_run": row("anonymous=302 office=200 leader=200 others=404"),
+    "reports:assessment_run_status": row("anonymous=302 office=200 leader=200 others=404"),
+    "reports:assessment_detail": row("anonymous=302 office=200 leader=200 others=404"),
+    "reports:assessment_final": row("anonymous=302 office=302 leader=403 others=404", "POST"),
+    "reports:assessment_publish": row("anonymous=302 office=302 leader=403 others=404", "POST"),
+    "reports:assessment_download": row("anonymous=302 office=200 leader=200 others=404"),
+    "reports:self_assessment": row(
+        "anonymous=302 liaison=200 head=200 liaison_b=200 outsider=404 others=403"
+    ),
+    # dashboards: the office and leaders see their city's; department people are sent to their
+    # own department's dashboard (302), and get 403 on the office's lists
+    "reports:dashboard": row(
+        "anonymous=302 office=200 leader=200 outsider=200 liaison=302 head=302 liaison_b=302 auditor=403"
+    ),
+    "reports:dashboard_for": row(
+        "anonymous=302 office=200 leader=200 outsider=404 liaison=302 head=302 liaison_b=302 auditor=403"
+    ),
+    "reports:dashboard_tasks": row(DASHBOARD_OFFICE),
+    "reports:dashboard_targets": row(DASHBOARD_OFFICE),
+    "reports:dashboard_reports": row(DASHBOARD_OFFICE),
+    "reports:dashboard_departments": row(DASHBOARD_OFFICE),
+    "reports:dashboard_summary": row(DASHBOARD_OFFICE),
+    "reports:dashboard_summary_pdf": row(DASHBOARD_OFFICE),
+    "reports:summary_recipients": row(OFFICE_ONLY),  # the office sets who gets the monthly summary
+    "reports:summary_recipient_remove": row(
+        "anonymous=302 office=302 leader=403 outsider=404 others=403", "POST"
+    ),
+    "reports:department_dashboard": row(
+        "anonymous=302 office=200 liaison=200 head=200 leader=200 others=404"
+    ),
+    "reports:task_history": row(
+        "anonymous=302 office=200 liaison=200 head=200 leader=200 liaison_b=200 others=404"
+    ),
+    # people and the audit log
+    "responsibilities:people": row(OFFICE_ONLY),
+    "responsibilities:person_deactivate": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "responsibilities:person_reset_password": row("anonymous=302 office=200 outsider=404 others=403", "POST"),
+    "responsibilities:person_move": row(
+        "anonymous=302 office=302 outsider=404 others=403", "POST", {"department": "B"}
+    ),
+    "responsibilities:contacts_export": row(OFFICE_ONLY),
+    "responsibilities:audit_log": row("anonymous=302 office=200 auditor=200 outsider=200 others=403"),
+}
+
+
+def url_names() -> list[str]:
+    """Every named URL of the portal, the admin site aside (tested below as a whole)."""
+    names = []
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = pattern.namespace if not namespace else f"{namespace}:{pattern.namespace}"
+                walk(pattern.url_patterns, inner if pattern.namespace else namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return sorted(set(names))
+
+
+@pytest.fixture
+def world(cast, tmp_path, settings):
+    """City 甲 with an open month, department A's report with evidence, a plan-import draft."""
+    settings.PRIVATE_ROOT = tmp_path
+    cast.plan.year_start, cast.plan.year_end = 2026, 2026
+    cast.plan.save()
+    period = period_open(period=period_ensure(jurisdiction=cast.jurisdiction, year=2026, month=11))
+    report = DepartmentReport.objects.get(period=period, department=cast.department)
+    entry = report.entries.get()
+    from reports.evidence import evidence_attach
+
+    evidence = evidence_attach(entry=entry, actor=cast.liaison, upload=SimpleUploadedFile("记录.pdf", PDF))
+    liaison_b = MembershipFactory(
+        user=UserFactory(username="liaison_b"),
+        jurisdiction=cast.jurisdiction,
+        department=cast.other_department,
+        role="liaison",
+    ).user
+    auditor = MembershipFactory(
+        user=UserFactory(username="auditor"), jurisdiction=cast.jurisdiction, role="audit_admin"
+    ).user
+    draft = PlanImport.objects.create(
+        jurisdiction=cast.jurisdiction,
+        created_by=cast.office,
+        source_name="方案.txt",
+        source_text="一、任务",
+        extraction={
+            "doc": "方案.txt",
+            "title": "方案",
+            "tasks": [],
+            "targets": [],
+            "headings": [],
+            "warnings": [],
+        },
+        title="导入草稿",
+        year_start=2026,
+        year_end=2026,
+    )
+    users = {
+        "anonymous": None,
+        "office": cast.office,
+        "liaison": cast.liaison,
+        "head": cast.head,
+        "leader": cast.leader,
+        "liaison_b": liaison_b,
+        "outsider": cast.outsider_office,
+        "auditor": auditor,
+    }
+    ids = {
+        "plan": cast.plan.pk,
+        "department": cast.department.pk,
+        "other_department": cast.other_department.pk,
+        "task": cast.task.pk,
+        "jurisdiction": cast.jurisdiction.pk,
+        "report": report.pk,
+        "entry": entry.pk,
+        "evidence": evidence.pk,
+        "period": period.pk,
+        "draft": draft.pk,
+        "membership": Membership.objects.get(user=cast.liaison).pk,
+    }
+    ids.update(extra_objects(cast, period))
+    return users, ids
+
+
+def extra_objects(cast, period) -> dict:
+    """Objects of the assessment and the dashboards, when those apps' parts are installed."""
+    from reports.assessment.models import AssessmentItem, CriterionScore
+    from reports.assessment.periods import AssessmentPeriod
+    from reports.assessment.services import assessment_run_execute, assessment_run_request, item_add
+    from reports.summaries import recipient_add
+
+    run = assessment_run_request(
+        plan=cast.plan,
+        period=AssessmentPeriod("year", dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+        actor=cast.office,
+    )
+    run = assessment_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    item = item_add(
+        plan=cast.plan,
+        department=cast.department,
+        actor=cast.office,
+        kind="bonus",
+        points=Decimal(2),
+        reason="获省长质量奖",
+        occurred_on=dt.date(2026, 5, 1),
+    )
+    recipient = recipient_add(
+        jurisdiction=cast.jurisdiction, actor=cast.office, name="张市长", email="z@example.gov.cn"
+    )
+    score = CriterionScore.objects.filter(result__assessment__plan=cast.plan).first()
+    return {
+        "run": run.pk,
+        "assessment": run.assessment_id,
+        "score": score.pk,
+        "item": item.pk,
+        "recipient": recipient.pk,
+        "_item_model": AssessmentItem,
+    }
+
+
+ARGS = {
+    # which object each URL's <pk> names
+    "programmes:plan_detail": "plan",
+    "programmes:plan_export_xlsx": "plan",
+    "programmes:plan_export_docx": "plan",
+    "programmes:department_detail": "department",
+    "programmes:plan_import_review": "draft",
+    "programmes:plan_import_confirm": "draft",
+    "programmes:plan_import_discard": "draft",
+    "reports:evidence_upload": ("entry_pk", "entry"),
+    "reports:evidence_download": "evidence",
+    "reports:evidence_remove": "evidence",
+    "responsibilities:person_deactivate": "membership",
+    "responsibilities:person_reset_password": "membership",
+    "responsibilities:person_move": "membership",
+}
+for _name in (
+    "report_detail",
+    "report_save",
+    "report_submit",
+    "report_sign_off",
+    "report_send_back",
+    "report_approve",
+    "report_return",
+    "report_correct",
+    "report_history",
+):
+    ARGS[f"reports:{_name}"] = "report"
+for _name in ("period_detail", "period_remind", "period_open", "period_extend"):
+    ARGS[f"reports:{_name}"] = "period"
+ARGS.update(
+    {
+        "reports:dashboard_for": ("jurisdiction_pk", "jurisdiction"),
+        "reports:department_dashboard": "department",
+        "reports:task_history": "task",
+        "reports:summary_recipient_remove": "recipient",
+    }
+)
+for _name, _obj in (
+    ("assessment_scheme", "plan"),
+    ("assessment_item_add", "plan"),
+    ("assessment_run_start", "plan"),
+    ("self_assessment", "plan"),
+    ("assessment_item_remove", "item"),
+    ("assessment_run", "run"),
+    ("assessment_run_status", "run"),
+    ("assessment_detail", "assessment"),
+    ("assessment_publish", "assessment"),
+    ("assessment_download", "assessment"),
+    ("assessment_final", "score"),
+):
+    ARGS[f"reports:{_name}"] = _obj
+
+
+def url_for(name: str, ids: dict) -> str:
+    spec = ARGS.get(name)
+    if spec is None:
+        return reverse(name)
+    key, obj = spec if isinstance(spec, tuple) else ("pk", spec)
+    extra = {"extension": "xlsx"} if name == "reports:assessment_download" else {}
+    return reverse(name, kwargs={key: ids[obj], **extra})
+
+
+def test_every_url_is_in_the_matrix():
+    missing = [name for name in url_names() if name not in MATRIX]
+    assert missing == [], f"add these views to the permission matrix: {missing}"
+    stale = [name for name in MATRIX if name not in url_names()]
+    assert stale == [], f"these rows name no URL any more: {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_user_gets_the_expected_answer(client, world, name):
+    users, ids = world
+    spec = MATRIX[name]
+    url = url_for(name, ids)
+    got = {}
+    for who in USERS:
+        client.logout()
+        if users[who] is not None:
+            client.force_login(users[who])
+        data = dict(spec["data"] or {})
+        if data.get("file") == "pdf":
+            data["file"] = SimpleUploadedFile("记录.pdf", PDF)
+        if data.get("department") == "B":
+            data["department"] = ids["other_department"]
+        if name == "reports:report_return":
+            data = {f"comment-{ids['entry']}": "请补充"}
+        with transaction.atomic():
+            response = client.post(url, data) if spec["method"] == "POST" else client.get(url)
+            transaction.set_rollback(True)
+        got[who] = response.status_code
+        if (
+            who == "anonymous"
+            and response.status_code == 302
+            and name not in {"logout", "set_language", "home"}
+        ):
+            assert response.url.startswith(reverse("login")), f"{name}: anonymous sent to {response.url}"
+    assert got == spec["expected"], name
+
+
+@pytest.mark.parametrize("who", ["anonymous", "office", "liaison", "leader"])
+def test_the_admin_site_is_only_for_administrators(client, world, who):
+    from django.contrib import admin
+
+    users, _ = world
+    if users[who] is not None:
+        client.force_login(users[who])
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response.url, url
