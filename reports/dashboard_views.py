@@ -3,11 +3,17 @@ lists behind every figure, a task's history, the printable summary and its recip
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -24,6 +30,7 @@ from .dashboards import (
     DashboardFilter,
     ReportState,
     dashboard_build,
+    dashboard_data_fingerprint,
     dashboard_jurisdiction_for_user,
     department_for_dashboard,
     department_page,
@@ -42,6 +49,8 @@ FILTER_KEYS = ("plan", "section", "department", "status", "year", "period")
 # Charts are drawn at the width of a dashboard card, so that scaled to a phone's 350 px their
 # 12 px text stays readable (scaled from 640 px it would shrink to 6 px).
 CARD_WIDTH = 420
+
+DASHBOARD_CACHE_SECONDS = 600
 
 
 def _filters(request: HttpRequest, jurisdiction_pk: int | None = None):
@@ -75,22 +84,46 @@ def dashboard(request: HttpRequest, jurisdiction_pk: int | None = None) -> HttpR
     if not scope.overseen_jurisdiction_ids and not scope.is_superuser and scope.department_ids:
         return redirect("reports:department_dashboard", pk=min(scope.department_ids))
     filterset, selection = _filters(request, jurisdiction_pk)
-    wanted = request.GET.get("target")
-    board = dashboard_build(
-        selection=selection, trend_target_id=int(wanted) if wanted and wanted.isdigit() else None
+    is_office = _is_office(request, selection.jurisdiction.pk)
+    # The body is the same for everyone who asks the same question of the same data: cached
+    # under the filters, the language, the role and the data's fingerprint (any write changes
+    # it, so nothing stale is ever served); the TTL bounds edits made outside the portal's
+    # services, such as a target changed in the admin.
+    key = (
+        "dashboard:"
+        + hashlib.sha256(
+            repr(
+                (
+                    selection.jurisdiction.pk,
+                    sorted(request.GET.lists()),
+                    get_language(),
+                    is_office,
+                    selection.as_of.isoformat(),
+                    dashboard_data_fingerprint(),
+                )
+            ).encode()
+        ).hexdigest()
     )
-    context = {
-        "filterset": filterset,
-        "board": board,
-        "selection": selection,
-        "is_office": _is_office(request, selection.jurisdiction.pk),
-        "charts": _charts(request, board),
-        "query": _query(request),
-        "task_statuses": _task_statuses(request, board),
-        "target_statuses": _target_statuses(request, board),
-        "report_states": _report_states(request, board),
-    }
-    return render(request, "reports/dashboard_office.html", context)
+    body = cache.get(key)
+    if body is None:
+        wanted = request.GET.get("target")
+        board = dashboard_build(
+            selection=selection, trend_target_id=int(wanted) if wanted and wanted.isdigit() else None
+        )
+        context = {
+            "filterset": filterset,
+            "board": board,
+            "selection": selection,
+            "is_office": is_office,
+            "charts": _charts(request, board),
+            "query": _query(request),
+            "task_statuses": _task_statuses(request, board),
+            "target_statuses": _target_statuses(request, board),
+            "report_states": _report_states(request, board),
+        }
+        body = render_to_string("reports/_dashboard_body.html", context, request=request)
+        cache.set(key, body, timeout=DASHBOARD_CACHE_SECONDS)
+    return render(request, "reports/dashboard_office.html", {"body": mark_safe(body), "selection": selection})  # noqa: S308  # nosec B308 B703 - our own rendered template
 
 
 def _task_statuses(request, board):

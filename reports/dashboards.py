@@ -711,3 +711,40 @@ def task_page(*, task: Task, today: dt.date | None = None) -> TaskPage:
         reading = reading_of_series(target, series=target.series, as_of=today)
         targets.append((target, reading, trend_points(target, values=values, as_of=today), measurements))
     return TaskPage(task, assignments, entries, targets)
+
+
+FINGERPRINT_SQL = """
+SELECT
+  (SELECT MAX(updated_at) FROM reports_departmentreport),
+  (SELECT MAX(id) FROM reports_departmentreport),
+  (SELECT MAX(updated_at) FROM reports_taskentry),
+  (SELECT MAX(updated_at) FROM reports_indicatorvalue),
+  (SELECT MAX(recorded_at) FROM targets_measurement),
+  (SELECT COUNT(*) FROM targets_measurement),
+  (SELECT MAX(updated_at) FROM programmes_plan),
+  (SELECT COUNT(*) FROM programmes_plan),
+  (SELECT COUNT(*) FROM programmes_task),
+  (SELECT MAX(id) FROM programmes_task),
+  (SELECT COUNT(*) FROM targets_target),
+  (SELECT MAX(id) FROM targets_target),
+  (SELECT COUNT(*) FROM programmes_assignment),
+  (SELECT COUNT(*) FROM responsibilities_department),
+  (SELECT MAX(opened_at) FROM reports_reportingperiod),
+  (SELECT MAX(closed_at) FROM reports_reportingperiod),
+  (SELECT MAX(deadline) FROM reports_reportingperiod),
+  (SELECT COUNT(*) FROM reports_reportingperiod)
+"""
+
+
+def dashboard_data_fingerprint() -> str:
+    """What the dashboard's figures depend on, read in one cheap query: the latest change to
+    reports, entries, values, measurements, plans and periods, and how many tasks, targets,
+    assignments and departments there are. Every write through the portal changes it.
+
+    Indexed maxima and counts of small tables; global rather than per jurisdiction, so a change
+    anywhere renews every dashboard (over-eager, never stale)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(FINGERPRINT_SQL)
+        return "|".join(str(value) for value in cursor.fetchone())

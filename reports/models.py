@@ -171,7 +171,7 @@ class DepartmentReport(models.Model):
     )
     rating = models.PositiveSmallIntegerField(_("质强办评分"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -252,7 +252,7 @@ class TaskEntry(models.Model):
     office_comment = models.TextField(_("质强办意见"), blank=True, max_length=2000)
     returned = models.BooleanField(_("被退回"), default=False)
     version = models.PositiveIntegerField(_("修改次数"), default=0)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("最后修改人"),
@@ -289,7 +289,7 @@ class IndicatorValue(models.Model):
     gap_explanation = models.TextField(_("未达标说明"), blank=True, max_length=2000)
     note = models.CharField(_("备注"), blank=True, max_length=500)
     version = models.PositiveIntegerField(_("修改次数"), default=0)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["report", "indicator__name"]

@@ -183,7 +183,7 @@ class Measurement(models.Model):
     period_end = models.DateField(_("期间结束"))
     value = models.DecimalField(_("数值"), max_digits=18, decimal_places=4)
     confirmed = models.BooleanField(_("已审核"), default=False)
-    recorded_at = models.DateTimeField(_("填报时间"), auto_now=True)
+    recorded_at = models.DateTimeField(_("填报时间"), auto_now=True, db_index=True)
 
     objects = MeasurementQuerySet.as_manager()
 

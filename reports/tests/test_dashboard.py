@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -262,18 +263,21 @@ def test_the_office_dashboard_takes_the_same_number_of_queries_whatever_the_data
     # given the dashboard measured on the programme, then again after it grew
     client.force_login(cast.office)
     client.get("/dashboard/")  # warm the session
+    # the cost of building the dashboard, not of serving it from the cache
+    cache.clear()
     with CaptureQueriesContext(connection) as small:
         assert client.get("/dashboard/").status_code == 200
     grow(cast, tasks=30, departments=5)
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert client.get("/dashboard/").status_code == 200
     # then the same count: session, user, scope, jurisdiction, filter choices (plans, sections,
     # departments, periods), the default period, task counts by status and by section with the
     # section headings, the targets with their values summed in SQL, the year's periods and
     # reports, the period's reports and reporting departments, the trend's values, and the
-    # header's memberships — none of them per row
+    # header's memberships, and the data fingerprint that keys the cache — none of them per row
     assert len(small) == len(large)
-    assert len(large) <= 25
+    assert len(large) <= 26
 
 
 def test_the_monthly_summary_goes_once_as_a_pdf_to_each_recipient(cast, programme, settings):
