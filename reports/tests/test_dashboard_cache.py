@@ -34,7 +34,9 @@ def test_a_submission_shows_on_the_cached_dashboard_at_once(client, cast, django
     # and when the department submits
     report = DepartmentReport.objects.get(period=period, department=cast.department)
     entry = report.entries.get()
-    report_save_draft(report=report, actor=cast.liaison, entries={entry.pk: {"progress": "已完成", "version": 0}}, values={})
+    report_save_draft(
+        report=report, actor=cast.liaison, entries={entry.pk: {"progress": "已完成", "version": 0}}, values={}
+    )
     report_submit(report=report, actor=cast.liaison, today=dt.date(2026, 11, 30))
 
     # then the next view no longer names it as missing
