@@ -720,14 +720,12 @@ SELECT
   (SELECT MAX(updated_at) FROM reports_taskentry),
   (SELECT MAX(updated_at) FROM reports_indicatorvalue),
   (SELECT MAX(recorded_at) FROM targets_measurement),
-  (SELECT COUNT(*) FROM targets_measurement),
+  (SELECT MAX(id) FROM targets_measurement),
   (SELECT MAX(updated_at) FROM programmes_plan),
   (SELECT COUNT(*) FROM programmes_plan),
-  (SELECT COUNT(*) FROM programmes_task),
   (SELECT MAX(id) FROM programmes_task),
-  (SELECT COUNT(*) FROM targets_target),
   (SELECT MAX(id) FROM targets_target),
-  (SELECT COUNT(*) FROM programmes_assignment),
+  (SELECT MAX(id) FROM programmes_assignment),
   (SELECT COUNT(*) FROM responsibilities_department),
   (SELECT MAX(opened_at) FROM reports_reportingperiod),
   (SELECT MAX(closed_at) FROM reports_reportingperiod),
@@ -738,11 +736,14 @@ SELECT
 
 def dashboard_data_fingerprint() -> str:
     """What the dashboard's figures depend on, read in one cheap query: the latest change to
-    reports, entries, values, measurements, plans and periods, and how many tasks, targets,
-    assignments and departments there are. Every write through the portal changes it.
+    reports, entries, values, measurements, plans and periods, the newest task, target and
+    assignment, and how many plans, departments and periods there are. Every write through the
+    portal's services changes it (rows are added, or their change time moves; a task or target
+    goes only with its plan).
 
-    Indexed maxima and counts of small tables; global rather than per jurisdiction, so a change
-    anywhere renews every dashboard (over-eager, never stale)."""
+    Only indexed maxima and counts of the three small tables, so its cost does not grow with
+    the data; global rather than per jurisdiction, so a change anywhere renews every dashboard
+    (over-eager, never stale)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
