@@ -118,10 +118,7 @@ def period_overview(*, period: ReportingPeriod) -> list[PeriodRow]:
     from .services import departments_reporting
 
     reports = {
-        r.department_id: r
-        for r in DepartmentReport.objects.filter(period=period, superseded_by__isnull=True).annotate(
-            blank_entries=Count("entries", filter=Q(entries__progress=""))
-        )
+        r.department_id: r for r in DepartmentReport.objects.filter(period=period, superseded_by__isnull=True)
     }
     departments = departments_reporting(period=period).order_by("sort_order", "name")
     return [PeriodRow(d, reports.get(d.pk)) for d in departments]

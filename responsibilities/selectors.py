@@ -64,6 +64,23 @@ def jurisdiction_ids_for_user(user):
     return scope.jurisdiction_ids
 
 
+def audit_events_for_user(*, user):
+    """The audit trail is read by the audit administrator and the office, each for their own
+    jurisdiction (a superuser reads all); anyone else is refused."""
+    from django.core.exceptions import PermissionDenied
+
+    from .models import AuditEvent
+
+    if user_scope(user).is_superuser:
+        return AuditEvent.objects.all()
+    readable = Membership.objects.filter(
+        user=user, is_active=True, role__in=[Role.AUDIT_ADMIN, *Role.office_roles()]
+    ).values("jurisdiction_id")
+    if not readable.exists():
+        raise PermissionDenied("只有审计管理员和质强办可以查看审计日志")
+    return AuditEvent.objects.filter(jurisdiction_id__in=readable)
+
+
 def memberships_for_user(user):
     return Membership.objects.filter(user=user, is_active=True).select_related("jurisdiction", "department")
 

@@ -11,8 +11,8 @@ from . import services
 from .exporters import ContactListExporter
 from .filters import AuditFilter
 from .forms import MoveForm, PersonForm
-from .models import AuditEvent, Department, Jurisdiction, Membership, Role
-from .selectors import user_scope
+from .models import Department, Jurisdiction, Membership, Role
+from .selectors import audit_events_for_user, user_scope
 from .tables import AuditTable, PeopleTable
 
 
@@ -151,21 +151,7 @@ def contacts_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit administrator and the office read their jurisdiction's audit trail; nobody edits it."""
-    scope = user_scope(request.user)
-    readers = AuditEvent.objects.none()
-    from .models import Membership as M
-
-    allowed = set(
-        M.objects.filter(
-            user=request.user, is_active=True, role__in=[Role.AUDIT_ADMIN, *Role.office_roles()]
-        ).values_list("jurisdiction_id", flat=True)
-    )
-    if scope.is_superuser:
-        readers = AuditEvent.objects.all()
-    elif allowed:
-        readers = AuditEvent.objects.filter(jurisdiction_id__in=allowed)
-    else:
-        raise PermissionDenied("只有审计管理员和质强办可以查看审计日志")
+    readers = audit_events_for_user(user=request.user)
     audit_filter = AuditFilter(request.GET, queryset=readers.select_related("actor"))
     table = AuditTable(audit_filter.qs)
     RequestConfig(request).configure(table)

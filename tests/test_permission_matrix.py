@@ -244,7 +244,7 @@ def world(cast, tmp_path, settings):
 
 def extra_objects(cast, period) -> dict:
     """Objects of the assessment and the dashboards, when those apps' parts are installed."""
-    from reports.assessment.models import AssessmentItem, CriterionScore
+    from reports.assessment.models import CriterionScore
     from reports.assessment.periods import AssessmentPeriod
     from reports.assessment.services import assessment_run_execute, assessment_run_request, item_add
     from reports.summaries import recipient_add
@@ -275,7 +275,6 @@ def extra_objects(cast, period) -> dict:
         "score": score.pk,
         "item": item.pk,
         "recipient": recipient.pk,
-        "_item_model": AssessmentItem,
     }
 
 

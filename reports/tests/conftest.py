@@ -1,15 +1,10 @@
-import datetime as dt
-
 import pytest
 
 from reports.services import period_ensure, period_open
 from tests.factories import (
-    AssignmentFactory,
-    DepartmentFactory,
     IndicatorFactory,
     MembershipFactory,
     TargetFactory,
-    TaskFactory,
     UserFactory,
 )
 
@@ -57,10 +52,3 @@ def other_liaison(cast):
         department=cast.other_department,
         role="liaison",
     ).user
-
-
-def today(day=20):
-    return dt.date(2026, 11, day)
-
-
-__all__ = ["AssignmentFactory", "DepartmentFactory", "TaskFactory", "today"]
