@@ -18,10 +18,12 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: cached pages of one test's data never reach another."""
-    from django.core.cache import cache
+    """Each test starts with empty caches, the shared one and this process's own: cached pages
+    of one test's data never reach another."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

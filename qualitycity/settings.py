@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "responsibilities.context_processors.memberships",
+                "qualitycity.navigation.navigation",
             ],
         },
     },
@@ -177,6 +178,13 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+# Each process's own memory, for what cannot go stale because its key names every input (the
+# navigation for a set of roles; a dashboard body under its data's fingerprint): no round trip.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "qualitycity-local",
+    "OPTIONS": {"MAX_ENTRIES": 100},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

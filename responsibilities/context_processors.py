@@ -1,15 +1,15 @@
 from .models import Role
-from .selectors import memberships_for_user, user_scope
+from .selectors import roles_for_user, user_scope
 
 
 def memberships(request):
-    """The signed-in user's roles for the header and navigation; the roles list is read only
-    when a template uses it."""
+    """The signed-in user's roles for the header and navigation, from the same query as the
+    user's scope."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     scope = user_scope(user)
-    roles = memberships_for_user(user)
+    roles = roles_for_user(user)
     return {
         "my_memberships": roles,
         "nav_is_office": bool(scope.office_jurisdiction_ids) or scope.is_superuser,

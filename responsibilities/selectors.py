@@ -40,11 +40,7 @@ def user_scope(user) -> Scope:
     cached = getattr(user, "_qc_scope", None)
     if cached is not None:
         return cached
-    rows = list(
-        Membership.objects.filter(user=user, is_active=True).values_list(
-            "jurisdiction_id", "department_id", "role"
-        )
-    )
+    rows = [(r.jurisdiction_id, r.department_id, r.role) for r in roles_for_user(user)]
     scope = Scope(
         jurisdiction_ids=frozenset(j for j, _, _ in rows),
         department_ids=frozenset(d for _, d, r in rows if d and r in Role.department_roles()),
@@ -81,8 +77,41 @@ def audit_events_for_user(*, user):
     return AuditEvent.objects.filter(jurisdiction_id__in=readable)
 
 
-def memberships_for_user(user):
-    return Membership.objects.filter(user=user, is_active=True).select_related("jurisdiction", "department")
+@dataclass(frozen=True)
+class RoleHeld:
+    """One of the user's active roles, named as the page header shows it."""
+
+    jurisdiction_id: int
+    department_id: int | None
+    role: str
+    place: str  # the department's name, or the jurisdiction's for a jurisdiction-wide role
+
+    @property
+    def label(self) -> str:
+        return Role(self.role).label
+
+
+def roles_for_user(user) -> list[RoleHeld]:
+    """The user's active roles, in the order of Membership.Meta.ordering: read once per request
+    in one query (the scope and the page header share it) and cached on the user object."""
+    cached = getattr(user, "_qc_roles", None)
+    if cached is None:
+        rows = (
+            Membership.objects.filter(user=user, is_active=True)
+            .order_by()  # the Meta ordering joins four tables; the rows are sorted below
+            .values_list(
+                "jurisdiction_id",
+                "department_id",
+                "role",
+                "jurisdiction__name",
+                "department__name",
+                "department__sort_order",
+            )
+        )
+        ordered = sorted(rows, key=lambda r: (r[3], r[1] is None, r[5] or 0, r[4] or "", r[2]))
+        cached = [RoleHeld(j, d, role, dname or jname) for j, d, role, jname, dname, _ in ordered]
+        user._qc_roles = cached
+    return cached
 
 
 _PUNCT = re.compile(r"[\s\u3000,，、;；:：。.()（）“”\"'《》]")

@@ -437,8 +437,8 @@ def test_the_review_page_of_a_25_task_plan_costs_a_fixed_number_of_queries(
     upload(client, city, text=(SEED_DIR / "003_128f4224a9949dbf.txt").read_text(encoding="utf-8"))
     url = reverse("programmes:plan_import_review", args=[PlanImport.objects.get().pk])
     client.get(url)
-    # session, user, the draft, the user's memberships (scope), departments with aliases
-    # (2: the name index), the departments for the select, the header's memberships, and the
-    # session saved on every request (savepoint, update, release) — whatever the plan's size.
-    with django_assert_num_queries(11):
+    # session, user, the draft, the user's roles (the scope and the header's), departments with
+    # aliases (2: the name index), the departments for the select, and the session saved on
+    # every request (savepoint, update, release) — whatever the plan's size.
+    with django_assert_num_queries(10):
         client.get(url)

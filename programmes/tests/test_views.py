@@ -95,11 +95,11 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(client, cast, django_
     small = build_plan(cast.jurisdiction, sections=2, tasks_per_section=3)
     large = build_plan(cast.jurisdiction, sections=6, tasks_per_section=20)
     client.force_login(cast.office)
-    # session, user, the user's memberships (scope), the plan, headings, tasks,
-    # assignments with departments, targets with indicators, the header's memberships: 9,
-    # and 3 to slide the session's idle timeout (savepoint, update, release): 12.
+    # session, user, the user's roles (the scope and the header's), the plan, headings, tasks,
+    # assignments with departments, targets with indicators: 8, and 3 to slide the session's
+    # idle timeout (savepoint, update, release): 11.
     for plan in (small, large):
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(11):
             response = client.get(reverse("programmes:plan_detail", args=[plan.pk]))
         assert response.status_code == 200
 
@@ -109,9 +109,9 @@ def test_department_page_query_count_does_not_grow_with_its_tasks(client, cast, 
     department = DepartmentFactory(jurisdiction=cast.jurisdiction)
     TargetFactory(task=AssignmentFactory(department=department, task__plan=cast.plan).task)
     client.force_login(cast.office)
-    # session, user, scope, the department, its aliases, tasks (collectives inlined as a
-    # subquery), assignments, targets with indicators, header memberships, and 3 for the session.
-    with django_assert_num_queries(12) as small:
+    # session, user, roles (scope and header), the department, its aliases, tasks (collectives
+    # inlined as a subquery), assignments, targets with indicators, and 3 for the session.
+    with django_assert_num_queries(11) as small:
         client.get(reverse("programmes:department_detail", args=[department.pk]))
     for n in range(15):
         AssignmentFactory(task=TaskFactory(plan=cast.plan, position=5000 + n), department=department)
@@ -121,8 +121,8 @@ def test_department_page_query_count_does_not_grow_with_its_tasks(client, cast, 
 
 def test_plan_list_query_count_does_not_grow_with_plans(client, cast, django_assert_num_queries):
     client.force_login(cast.office)
-    # session, user, scope, count, the page of plans, header memberships, and 3 for the session.
-    with django_assert_num_queries(9) as few:
+    # session, user, roles (scope and header), count, the page of plans, and 3 for the session.
+    with django_assert_num_queries(8) as few:
         client.get(reverse("programmes:plan_list"))
     for _ in range(8):
         build_plan(cast.jurisdiction, sections=1, tasks_per_section=2)

@@ -1,0 +1,35 @@
+"""The main navigation: which of its sections a page belongs to."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import ResolverMatch
+
+# Each section of the main navigation, with the views it lights up for: a namespace and the
+# prefixes of their names. The first match wins, so 'department_dashboard' is a dashboard.
+SECTIONS = (
+    ("dashboard", "reports", ("dashboard", "department_dashboard", "task_history", "summary_recipients")),
+    ("plans", "programmes", ("plan",)),
+    ("departments", "programmes", ("department_",)),
+    ("assessment", "reports", ("assessment", "self_assessment")),
+    ("updates", "reports", ("work_updates",)),
+    ("notifications", "reports", ("notifications",)),
+    ("reports", "reports", ("my_reports", "report_", "evidence_", "period_")),
+    ("people", "responsibilities", ("people", "person_", "contacts_")),
+    ("audit", "responsibilities", ("audit_log",)),
+)
+
+
+def nav_section(match: ResolverMatch | None) -> str | None:
+    """The navigation section a view belongs to, by its namespace and name; None for others."""
+    if match is None or not match.url_name:
+        return None
+    for section, namespace, prefixes in SECTIONS:
+        if match.namespace == namespace and match.url_name.startswith(prefixes):
+            return section
+    return None
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Context processor: the current page's navigation section, for base.html."""
+    return {"nav_section": nav_section(getattr(request, "resolver_match", None))}
