@@ -70,23 +70,30 @@ def report_state(*, status: str, is_late: bool, deadline: dt.date, today: dt.dat
 # Who sees what ---------------------------------------------------------------------------------
 
 
-def dashboard_jurisdiction_for_user(*, user, pk: int | None = None) -> Jurisdiction:
-    """The jurisdiction whose dashboard the user opens: one they run the office of or lead;
-    another jurisdiction is a 404, and a user who oversees none is refused (403)."""
+def dashboard_jurisdiction_id_for_user(*, user, pk: int | None = None) -> int:
+    """The jurisdiction whose dashboard the user opens: one they run the office of or lead (the
+    first, unless asked for another); another jurisdiction is a 404, and a user who oversees
+    none is refused (403). Needs no query but the user's scope, except for a superuser."""
     scope = user_scope(user)
-    if not scope.is_superuser and not scope.overseen_jurisdiction_ids:
+    if scope.is_superuser:
+        allowed = Jurisdiction.objects.all()
+        found = allowed.filter(pk=pk) if pk is not None else allowed.order_by("pk")
+        jurisdiction_id = found.values_list("pk", flat=True).first()
+        if jurisdiction_id is None:
+            raise Http404
+        return jurisdiction_id
+    if not scope.overseen_jurisdiction_ids:
         raise PermissionDenied  # a role that reads no whole jurisdiction: 403, as elsewhere
-    allowed = (
-        Jurisdiction.objects.all()
-        if scope.is_superuser
-        else Jurisdiction.objects.filter(pk__in=scope.overseen_jurisdiction_ids)
-    )
-    if pk is not None:
-        return get_object_or_404(allowed, pk=pk)
-    jurisdiction = allowed.order_by("pk").first()
-    if jurisdiction is None:
+    if pk is None:
+        return min(scope.overseen_jurisdiction_ids)
+    if pk not in scope.overseen_jurisdiction_ids:
         raise Http404
-    return jurisdiction
+    return pk
+
+
+def dashboard_jurisdiction_for_user(*, user, pk: int | None = None) -> Jurisdiction:
+    """The jurisdiction itself, as dashboard_jurisdiction_id_for_user finds it."""
+    return Jurisdiction.objects.get(pk=dashboard_jurisdiction_id_for_user(user=user, pk=pk))
 
 
 def department_for_dashboard(*, user, pk: int) -> Department:
@@ -732,6 +739,7 @@ SELECT
   (SELECT MAX(deadline) FROM reports_reportingperiod),
   (SELECT COUNT(*) FROM reports_reportingperiod)
 """
+FINGERPRINT_STATEMENT = "dashboard_data_fingerprint"
 
 
 def dashboard_data_fingerprint() -> str:
@@ -743,9 +751,22 @@ def dashboard_data_fingerprint() -> str:
 
     Only indexed maxima and counts of the three small tables, so its cost does not grow with
     the data; global rather than per jurisdiction, so a change anywhere renews every dashboard
-    (over-eager, never stale)."""
+    (over-eager, never stale).
+
+    On PostgreSQL the query is a prepared statement, once per connection: planning its sixteen
+    subqueries costs twice what running them does, on every dashboard request. (A pooler in
+    front of PostgreSQL must therefore keep a client on one server connection: session pooling,
+    or none.)"""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(FINGERPRINT_SQL)
+        if connection.vendor != "postgresql":
+            cursor.execute(FINGERPRINT_SQL)
+        else:
+            # Prepared statements outlive transactions and die with the connection they were
+            # made on: one per raw connection, which Django replaces when it reconnects.
+            if getattr(connection, "_dashboard_fingerprint_prepared_on", None) is not connection.connection:
+                cursor.execute(f"PREPARE {FINGERPRINT_STATEMENT} AS {FINGERPRINT_SQL}")
+                connection._dashboard_fingerprint_prepared_on = connection.connection
+            cursor.execute(f"EXECUTE {FINGERPRINT_STATEMENT}")
         return "|".join(str(value) for value in cursor.fetchone())
