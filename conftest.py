@@ -27,6 +27,16 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def dashboards_see_every_write(settings):
+    """Tests read the dashboard data's fingerprint on every request, so that a write made by
+    a test shows at once; the second production trusts it for has its own test."""
+    from reports.dashboards import _RECENT_FINGERPRINT
+
+    settings.DASHBOARD_FINGERPRINT_SECONDS = 0
+    _RECENT_FINGERPRINT.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -185,6 +185,9 @@ CACHES["local"] = {
     "LOCATION": "qualitycity-local",
     "OPTIONS": {"MAX_ENTRIES": 100},
 }
+# How long a process trusts the dashboard data's fingerprint it last read, in seconds: a write
+# shows on the cached dashboards within this time (0: every request reads it).
+DASHBOARD_FINGERPRINT_SECONDS = float(os.environ.get("DASHBOARD_FINGERPRINT_SECONDS", "1"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

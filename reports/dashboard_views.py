@@ -31,9 +31,9 @@ from .dashboards import (
     DashboardFilter,
     ReportState,
     dashboard_build,
-    dashboard_data_fingerprint,
     dashboard_jurisdiction_for_user,
     dashboard_jurisdiction_id_for_user,
+    dashboard_recent_fingerprint,
     department_for_dashboard,
     department_page,
     period_figures,
@@ -102,16 +102,16 @@ def dashboard(request: HttpRequest, jurisdiction_pk: int | None = None) -> HttpR
 def _dashboard_cache_key(request: HttpRequest, *, jurisdiction_id: int, is_office: bool) -> str:
     """The body is the same for everyone who asks the same question of the same data on the
     same day: keyed by the jurisdiction, the filters as asked, the language, the role, today and
-    the data's fingerprint (any write changes it, so nothing stale is ever served), all known
-    before a filter is built. The TTL bounds edits made outside the portal's services, such as
-    a target changed in the admin."""
+    the data's fingerprint (any write changes it, so a write shows within the second the
+    fingerprint is trusted), all known before a filter is built. The TTL bounds edits the
+    fingerprint cannot see, such as a target changed in the admin."""
     question = (
         jurisdiction_id,
         sorted(request.GET.lists()),
         get_language(),
         is_office,
         timezone.localdate().isoformat(),
-        dashboard_data_fingerprint(),
+        dashboard_recent_fingerprint(),
     )
     return "dashboard:" + hashlib.sha256(repr(question).encode()).hexdigest()
 

@@ -8,11 +8,13 @@ it to that). Nothing is cached: every figure is read fresh, so nothing can go st
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import django_filters
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Count, Max, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, LPad
@@ -770,3 +772,21 @@ def dashboard_data_fingerprint() -> str:
                 connection._dashboard_fingerprint_prepared_on = connection.connection
             cursor.execute(f"EXECUTE {FINGERPRINT_STATEMENT}")
         return "|".join(str(value) for value in cursor.fetchone())
+
+
+# The fingerprint this process read last, and when (time.monotonic()).
+_RECENT_FINGERPRINT: dict[str, tuple[float, str]] = {}
+
+
+def dashboard_recent_fingerprint() -> str:
+    """The data fingerprint as this process last read it, if that was less than
+    DASHBOARD_FINGERPRINT_SECONDS ago, else read afresh: a write shows on the dashboards within
+    that time, and a burst of dashboard requests (a meeting opening the page at once) reads the
+    fingerprint once, not once per request."""
+    now = time.monotonic()
+    recent = _RECENT_FINGERPRINT.get("default")
+    if recent is not None and 0 <= now - recent[0] < settings.DASHBOARD_FINGERPRINT_SECONDS:
+        return recent[1]
+    fingerprint = dashboard_data_fingerprint()
+    _RECENT_FINGERPRINT["default"] = (now, fingerprint)
+    return fingerprint

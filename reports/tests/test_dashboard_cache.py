@@ -3,8 +3,10 @@
 import datetime as dt
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from reports import dashboards
 from reports.dashboards import dashboard_data_fingerprint
 from reports.models import DepartmentReport
 from reports.services import period_ensure, period_open, report_save_draft, report_submit
@@ -63,3 +65,27 @@ def test_the_fingerprint_is_read_again_on_a_new_connection(transactional_db):
     connection.close()
     # then the fingerprint is read on the new one, and the data have not changed
     assert dashboard_data_fingerprint() == first
+
+
+def test_a_burst_of_dashboard_requests_reads_the_fingerprint_once(client, cast, settings, monkeypatch):
+    # given a process that trusts the fingerprint for a second, at a fixed moment
+    settings.DASHBOARD_FINGERPRINT_SECONDS = 1
+    clock = [1000.0]
+    monkeypatch.setattr(dashboards.time, "monotonic", lambda: clock[0])
+    url = reverse("reports:dashboard_for", args=[cast.jurisdiction.pk])
+    client.force_login(cast.office)
+    client.get(url)
+    # when the dashboard is asked again within the second
+    with CaptureQueriesContext(connection) as within:
+        client.get(url)
+    # then the fingerprint is not read again, and once the second has passed it is
+    clock[0] += 1.0
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert [sum(map(reads_fingerprint, queries)) for queries in (within, after)] == [0, 1]
+
+
+def reads_fingerprint(query: dict) -> bool:
+    """The fingerprint's query: prepared and executed on PostgreSQL, plain on SQLite."""
+    sql = query["sql"].strip()
+    return sql == f"EXECUTE {dashboards.FINGERPRINT_STATEMENT}" or sql == dashboards.FINGERPRINT_SQL.strip()
