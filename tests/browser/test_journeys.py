@@ -2,6 +2,7 @@
 
 import re
 
+from django.urls import reverse
 from playwright.sync_api import expect
 
 
@@ -52,3 +53,21 @@ def test_office_of_one_city_does_not_see_another_citys_plans(demo, login, page):
 def test_wrong_password_says_so_in_chinese(demo, login, page):
     login("office", "wrong-password")
     expect(page.locator(".login-card .error")).to_have_text(re.compile("用户名或密码不正确"))
+
+
+def test_on_a_phone_the_sections_are_one_line_with_the_current_one_in_view(
+    demo, login, page, live_server, screenshot
+):
+    # given the office on a 390 px phone
+    page.set_viewport_size({"width": 390, "height": 844})
+    login("office")
+    # when it opens the last section of the navigation
+    page.goto(f"{live_server.url}{reverse('responsibilities:audit_log')}")
+    screenshot("navigation_390", full_page=False)
+    # then the sections take one line, scrolled so that the current one shows whole
+    nav = page.locator(".main-nav").bounding_box()
+    first = page.locator(".main-nav a").first.bounding_box()
+    current = page.locator(".main-nav [aria-current=page]").bounding_box()
+    assert nav["height"] < 2 * first["height"]
+    assert nav["x"] <= current["x"] and current["x"] + current["width"] <= nav["x"] + nav["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
