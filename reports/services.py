@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 
 from programmes.models import Assignment, Plan, Task
@@ -22,7 +22,7 @@ from responsibilities.models import Department, Jurisdiction, Membership, Role
 from responsibilities.selectors import user_scope
 from responsibilities.services import audit_record
 from targets.models import Indicator, Measurement, Target
-from targets.status import reported_value_misses
+from targets.status import reported_value_misses, target_window, window_totals_before
 
 from .calendar import next_working_day
 from .models import DepartmentReport, IndicatorValue, ReportingPeriod, ReportingRule, TaskEntry, WorkUpdate
@@ -357,32 +357,31 @@ def _s(value) -> str | None:
 
 
 def value_gaps(*, report: DepartmentReport) -> list[tuple[IndicatorValue, Target]]:
-    """The values of a report that miss a target of a due plan and carry no explanation yet."""
+    """The values of a report that miss a target of a due plan and carry no explanation yet,
+    by the rule the target's status follows (targets.status.reported_value_misses)."""
     period = report.period
     plan_ids = list(plans_due(period=period).values_list("pk", flat=True))
-    gaps = []
     values = list(report.values.select_related("indicator").filter(value__isnull=False))
-    targets = Target.objects.filter(
-        indicator__in=[v.indicator_id for v in values], task__plan_id__in=plan_ids
-    ).select_related("task__plan", "indicator")
+    targets = list(
+        Target.objects.filter(
+            indicator__in=[v.indicator_id for v in values], task__plan_id__in=plan_ids
+        ).select_related("task__plan", "indicator")
+    )
     by_indicator: dict[int, list[Target]] = {}
     for target in targets:
         by_indicator.setdefault(target.indicator_id, []).append(target)
-    earlier = dict(
-        Measurement.objects.filter(
-            indicator__in=[v.indicator_id for v in values],
-            period_end__year=period.end.year,
-            period_end__lt=period.start,
-        )
-        .values("indicator")
-        .annotate(total=Sum("value"))
-        .values_list("indicator", "total")
-    )
-    elapsed = Decimal(period.end.month) / 12
+    totals = window_totals_before(targets, before=period.start)
+    gaps = []
     for value in values:
         for target in by_indicator.get(value.indicator_id, []):
-            cumulative = (earlier.get(value.indicator_id) or Decimal(0)) + value.value
-            if reported_value_misses(target, value=value.value, cumulative=cumulative, elapsed_share=elapsed):
+            total_before = totals.get((target_window(target)[0], value.indicator_id), Decimal(0))
+            if reported_value_misses(
+                target,
+                value=value.value,
+                total_before=total_before,
+                period_start=period.start,
+                period_end=period.end,
+            ):
                 if not value.gap_explanation.strip():
                     gaps.append((value, target))
                 break

@@ -45,26 +45,6 @@ def target_met_by(target: Target, value: Decimal) -> bool | None:
     )
 
 
-def reported_value_misses(
-    target: Target, *, value: Decimal, cumulative: Decimal, elapsed_share: Decimal
-) -> bool:
-    """A reported value misses a target when, read by the indicator's aggregation, it falls
-    short of the firm value: a rate or a stock by the value itself, a sum of increments by its
-    running total against the share of the target that the elapsed part of the year calls for."""
-    if target.comparator in (Comparator.INCREASE, Comparator.DECREASE) or target.value is None:
-        return False
-    if target.indicator.aggregation == Indicator.Aggregation.SUM:
-        if target.comparator in (Comparator.LTE, Comparator.LT):
-            return not value_meets(comparator=target.comparator, value=cumulative, target=target.value)
-        return cumulative < target.value * elapsed_share
-    return (
-        value_meets(
-            comparator=target.comparator, value=value, target=target.value, target_max=target.value_max
-        )
-        is False
-    )
-
-
 # Status at a date ------------------------------------------------------------------------------
 
 # A miss by at most this share of the bar (or of the pro-rata share of a cumulative target) is
@@ -133,6 +113,48 @@ def elapsed_share(*, start: dt.date, end: dt.date, data_until: dt.date) -> Decim
     total = max(_months(start, end), 1)
     done = min(max(_months(start, data_until), 0), total)
     return Decimal(done) / Decimal(total)
+
+
+def reported_value_misses(
+    target: Target, *, value: Decimal, total_before: Decimal, period_start: dt.date, period_end: dt.date
+) -> bool:
+    """A value reported for a period misses a target when, read as the target's status reads
+    it, it falls short of the firm value: a rate or a stock by the value itself, a sum of
+    increments by its running total over the target's window (total_before: the window's
+    measurements before the period) against the share of the value that the elapsed share of
+    the window calls for. A period outside the target's window misses nothing."""
+    if target.comparator in (Comparator.INCREASE, Comparator.DECREASE) or target.value is None:
+        return False
+    start, end = target_window(target)
+    if period_end < start or period_start > end:
+        return False
+    if target.indicator.aggregation == Indicator.Aggregation.SUM:
+        cumulative = total_before + value
+        if target.comparator in (Comparator.LTE, Comparator.LT):
+            return not value_meets(comparator=target.comparator, value=cumulative, target=target.value)
+        return cumulative < target.value * elapsed_share(start=start, end=end, data_until=period_end)
+    return target_met_by(target, value) is False
+
+
+def window_totals_before(targets: Iterable[Target], *, before: dt.date) -> dict[tuple[dt.date, int], Decimal]:
+    """Each target's indicator's measurements summed from the start of the target's window up
+    to a date (not included), keyed by (window start, indicator): one query per distinct start."""
+    starts: dict[dt.date, set[int]] = defaultdict(set)
+    for target in targets:
+        starts[target_window(target)[0]].add(target.indicator_id)
+    totals = {}
+    for start, indicator_ids in starts.items():
+        rows = (
+            Measurement.objects.filter(
+                indicator_id__in=sorted(indicator_ids), period_end__gte=start, period_end__lt=before
+            )
+            .order_by()
+            .values("indicator_id")
+            .annotate(total=Sum("value"))
+            .values_list("indicator_id", "total")
+        )
+        totals.update({(start, indicator_id): total for indicator_id, total in rows})
+    return totals
 
 
 def _miss_status(value: Decimal, bar: Decimal) -> TargetStatus:

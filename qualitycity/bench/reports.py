@@ -21,7 +21,7 @@ from reports.models import DepartmentReport, Evidence, IndicatorValue, Reporting
 from reports.services import period_ensure, period_open, plans_due
 from responsibilities.models import AuditEvent, Department, Jurisdiction, Membership, Role
 from targets.models import Comparator, Indicator, Measurement, Target
-from targets.status import reported_value_misses
+from targets.status import reported_value_misses, target_window
 
 BATCH = 2000
 REPORT = DepartmentReport._meta.label_lower
@@ -177,7 +177,7 @@ class _History:
         }
         self.targets: dict[int, list[Target]] = defaultdict(list)
         for target in Target.objects.filter(task__plan__jurisdiction=jurisdiction).select_related(
-            "indicator"
+            "indicator", "task__plan"
         ):
             self.targets[target.indicator_id].append(target)
         self.indicators = {
@@ -186,7 +186,8 @@ class _History:
         }
         self.due_cache: dict[frozenset[int], _Due] = {}
         self.level: dict[int, Decimal] = {}  # an indicator's latest value, which the next follows
-        self.year_total: dict[tuple[int, int], Decimal] = defaultdict(Decimal)  # sums, per year
+        # Measured sums per (indicator, target window start), as the submit check adds them up.
+        self.window_total: dict[tuple[int, dt.date], Decimal] = defaultdict(Decimal)
         self.task_state: dict[tuple[int, int], str] = {}
 
     def _people(self, role: str) -> dict[int, object]:
@@ -408,10 +409,15 @@ class _History:
             targets = [t for t in self.targets[indicator_id] if self.task_plan[t.task_id] in due.plan_ids]
             row.value = self._next_value(indicator, targets, period)
             row.version = rng.randint(1, 3)
-            cumulative = self.year_total[(indicator_id, period.end.year)] + row.value
-            elapsed = Decimal(period.end.month) / 12
+            # The explanation a liaison must give, by the rule the submit check applies.
             if any(
-                reported_value_misses(t, value=row.value, cumulative=cumulative, elapsed_share=elapsed)
+                reported_value_misses(
+                    t,
+                    value=row.value,
+                    total_before=self.window_total[(indicator_id, target_window(t)[0])],
+                    period_start=period.start,
+                    period_end=period.end,
+                )
                 for t in targets
             ):
                 row.gap_explanation = rng.choice(GAP_EXPLANATIONS)
@@ -419,19 +425,23 @@ class _History:
                 row.note = rng.choice(NOTES)
             if fate not in DRAFT_FATES:
                 self.level[indicator_id] = row.value
-                self.year_total[(indicator_id, period.end.year)] = cumulative
+                for start in {target_window(t)[0] for t in self.targets[indicator_id]}:
+                    if period.end >= start:
+                        self.window_total[(indicator_id, start)] += row.value
             rows.append(row)
         return rows
 
     def _next_value(self, indicator: Indicator, targets: list[Target], period: ReportingPeriod) -> Decimal:
         """A stock or rate drifts towards its target month by month; a sum reports the month's
-        increment, about a twelfth of the year's target."""
+        increment, about the target's share for one month of its window."""
         rng = self.rng
         target = next((t for t in targets if t.value is not None), None)
         goal = Decimal(target.value) if target else Decimal(100)
         whole = indicator.unit in ("个", "家", "件", "项")
         if indicator.aggregation == Indicator.Aggregation.SUM:
-            value = goal / 12 * Decimal(rng.uniform(0.6, 1.5))
+            start, end = target_window(target) if target else (period.start, period.start.replace(month=12))
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            value = goal / months * Decimal(rng.uniform(0.6, 1.5))
         elif target and target.comparator == Comparator.RANGE:
             value = Decimal(rng.uniform(float(target.value) * 0.85, float(target.value_max) * 1.05))
         else:

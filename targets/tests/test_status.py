@@ -12,9 +12,11 @@ from targets.models import Indicator, Measurement, Target
 from targets.status import (
     TargetStatus,
     elapsed_share,
+    reported_value_misses,
     target_reading,
     target_status,
     target_statuses,
+    window_totals_before,
 )
 from tests.factories import IndicatorFactory, PlanFactory, TargetFactory, TaskFactory
 
@@ -261,3 +263,106 @@ def test_the_many_targets_path_reads_every_target_as_the_rules_on_the_measuremen
     }
     # then they agree
     assert at_once == by_rules
+
+
+# The submit check reads a reported value as the status does -----------------------------------
+
+
+def reading_after(
+    target: Target, history: list[Measurement], value: Decimal, period: Measurement
+) -> TargetStatus:
+    """The target's status once the value is measured for the period."""
+    measured = [
+        *history,
+        Measurement(period_start=period.period_start, period_end=period.period_end, value=value),
+    ]
+    return target_status(target, measurements=measured, as_of=period.period_end)
+
+
+@pytest.mark.parametrize(
+    ("total_before", "value", "misses"),
+    [
+        ("1100", "100", False),  # 1,200 after 12 of 36 months: exactly a third of 3,600
+        ("1100", "99", True),  # one short of the third
+        ("0", "1199", True),
+    ],
+)
+def test_a_multi_year_cumulative_target_is_checked_over_its_window_not_the_calendar_year(
+    total_before, value, misses
+):
+    # given 新增商标 3600 件 over 2024–2026, and a year of increments reported through November 2024
+    target = build_target(aggregation="sum", value=3600, years=(2024, 2026))
+    december = month(12, 0, year=2024)
+    # when December 2024's increment is submitted
+    missed = reported_value_misses(
+        target,
+        value=Decimal(value),
+        total_before=Decimal(total_before),
+        period_start=december.period_start,
+        period_end=december.period_end,
+    )
+    # then it is judged against a third of the value (twelve of thirty-six months), not all of it
+    assert missed is misses
+
+
+# A value needs an explanation when the status it makes is behind: under the pro-rata share of
+# a floor (at risk or off track); over a ceiling only once the ceiling is passed (off track),
+# since running ahead of a ceiling's pace is a warning, not yet a miss.
+BEHIND = {
+    ">=": (TargetStatus.AT_RISK, TargetStatus.OFF_TRACK),
+    "<=": (TargetStatus.OFF_TRACK,),
+}
+
+
+@pytest.mark.parametrize("comparator", [">=", "<="])
+@pytest.mark.parametrize("months_in", [1, 6, 12, 18, 30, 36])
+@pytest.mark.parametrize("pace", ["0.5", "0.899", "0.9", "0.99", "1", "1.2", "1.5", "3"])
+def test_a_value_misses_exactly_when_the_status_it_makes_is_behind(comparator, months_in, pace):
+    # given a cumulative target over 2024–2026 and a steady monthly increment at some pace
+    target = build_target(aggregation="sum", comparator=comparator, value=3600, years=(2024, 2026))
+    step = Decimal(100) * Decimal(pace)
+    periods = [month((i % 12) + 1, step, year=2024 + i // 12) for i in range(months_in)]
+    history, current = periods[:-1], periods[-1]
+    total_before = sum((m.value for m in history), Decimal(0))
+    # when the last month's value is checked at submission
+    missed = reported_value_misses(
+        target,
+        value=step,
+        total_before=total_before,
+        period_start=current.period_start,
+        period_end=current.period_end,
+    )
+    # then the check and the status agree
+    status = reading_after(target, history, step, current)
+    assert missed is (status in BEHIND[comparator]), status
+
+
+def test_a_period_outside_the_targets_window_misses_nothing():
+    # given a target due at the end of June 2025 in a plan running to 2026
+    target = build_target(aggregation="latest", value=93, years=(2024, 2026), due_date=dt.date(2025, 6, 30))
+    january = month(1, 0, year=2026)
+    # when a low value is reported for January 2026
+    missed = reported_value_misses(
+        target,
+        value=Decimal(50),
+        total_before=Decimal(0),
+        period_start=january.period_start,
+        period_end=january.period_end,
+    )
+    # then it is not held against the finished target
+    assert missed is False
+
+
+def test_window_totals_sum_each_indicators_measurements_from_its_targets_window_start(db):
+    # given a 2024–2026 target and measurements from 2023 (before the window) to 2025
+    plan = PlanFactory(year_start=2024, year_end=2026)
+    indicator = IndicatorFactory(aggregation="sum")
+    target = TargetFactory(task=TaskFactory(plan=plan), indicator=indicator, value=3600)
+    for year, m, value in ((2023, 12, 500), (2024, 1, 100), (2024, 12, 200), (2025, 3, 300)):
+        measurement = month(m, value, year=year)
+        measurement.indicator = indicator
+        measurement.save()
+    # when summed before March 2025
+    totals = window_totals_before([target], before=dt.date(2025, 3, 1))
+    # then 2023 and March 2025 are left out
+    assert totals == {(dt.date(2024, 1, 1), indicator.pk): Decimal(300)}
