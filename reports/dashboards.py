@@ -2,7 +2,8 @@
 
 Every figure is aggregated in SQL and the page takes the same number of queries whatever the
 number of tasks, targets, months or departments (the office dashboard's query-count test holds
-it to that). Nothing is cached: every figure is read fresh, so nothing can go stale.
+it to that). Every figure is read fresh when a dashboard is built; the view keeps the built
+page under the data's fingerprint (dashboard_data_fingerprint), so a write renews it.
 """
 
 from __future__ import annotations
@@ -753,7 +754,9 @@ def dashboard_data_fingerprint() -> str:
 
     Only indexed maxima and counts of the three small tables, so its cost does not grow with
     the data; global rather than per jurisdiction, so a change anywhere renews every dashboard
-    (over-eager, never stale).
+    (over-eager). One blind spot: change times are stamped when a row is saved, not when its
+    transaction commits, so a write that commits after a later-stamped one leaves the maxima
+    as they were; the next write anywhere, or the cache's expiry, renews the page.
 
     On PostgreSQL the query is a prepared statement, once per connection: planning its sixteen
     subqueries costs twice what running them does, on every dashboard request. (A pooler in
