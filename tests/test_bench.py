@@ -5,9 +5,13 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
 
-from qualitycity.bench.data import Scale, bench_jurisdictions, seed_large
+from qualitycity.bench.dashboard import GROWN_MODELS, dashboard_figures
+from qualitycity.bench.data import Scale, bench_jurisdictions, bench_office_username, seed_large
 from qualitycity.bench.peak import (
     PEAK_KEYS,
     _Outcome,
@@ -149,3 +153,26 @@ def test_three_liaisons_save_and_submit_at_once_without_error_or_loss(live_serve
     assert result.lost_values == 0
     assert result.submitted == 3
     assert result.requests == 3 * (3 + 2 + 1)  # login page, login, report page; saves; submit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_figures_grow_the_other_jurisdiction_tenfold_and_leave_nothing_behind():
+    if connection.vendor != "postgresql":
+        pytest.skip("the copies are made in PostgreSQL's SQL; set DATABASE_URL")
+    # given two small jurisdictions and the first one's office signed in
+    seed_large(Scale(jurisdictions=2, departments=4, tasks=6, targets=8, sections=2, months=2))
+    first = bench_jurisdictions().order_by("name").first()
+    office = get_user_model().objects.get(username=bench_office_username(int(first.name[2:-1])))
+    client = Client()
+    client.force_login(office)
+    counts = {model: model.objects.count() for model in GROWN_MODELS}
+
+    # when the dashboard is timed before and after the other jurisdiction grows
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        figures = dashboard_figures(client=client, jurisdiction=first, requests=3)
+
+    # then nine copies of the other jurisdiction's rows were timed against, and rolled back
+    other = {model: model.objects.count() for model in GROWN_MODELS}
+    assert figures["dashboard_grown_rows"] > 0
+    assert figures["dashboard_growth_ratio"] > 0 and figures["dashboard_queries"] > 0
+    assert other == counts
