@@ -29,7 +29,7 @@ def empty_cache():
 @pytest.fixture(autouse=True)
 def dashboards_see_every_write(settings):
     """Tests read the dashboard data's fingerprint on every request, so that a write made by
-    a test shows at once; the second production trusts it for has its own test."""
+    a test shows at once; the one second production trusts it for is tested on its own."""
     from reports.dashboards import _RECENT_FINGERPRINT
 
     settings.DASHBOARD_FINGERPRINT_SECONDS = 0
