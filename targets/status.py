@@ -103,15 +103,16 @@ class Series:
         )
 
 
-def _months(start: dt.date, end: dt.date) -> int:
+def months_spanned(start: dt.date, end: dt.date) -> int:
+    """The calendar months from start's month to end's, both counted (Jan–Dec is 12)."""
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def elapsed_share(*, start: dt.date, end: dt.date, data_until: dt.date) -> Decimal:
     """The share of a target's window elapsed, counted in whole months up to the end of the last
     period measured, so statistics published late do not make a target look behind."""
-    total = max(_months(start, end), 1)
-    done = min(max(_months(start, data_until), 0), total)
+    total = max(months_spanned(start, end), 1)
+    done = min(max(months_spanned(start, data_until), 0), total)
     return Decimal(done) / Decimal(total)
 
 

@@ -21,7 +21,7 @@ from reports.models import DepartmentReport, Evidence, IndicatorValue, Reporting
 from reports.services import period_ensure, period_open, plans_due
 from responsibilities.models import AuditEvent, Department, Jurisdiction, Membership, Role
 from targets.models import Comparator, Indicator, Measurement, Target
-from targets.status import reported_value_misses, target_window
+from targets.status import months_spanned, reported_value_misses, target_window
 
 BATCH = 2000
 REPORT = DepartmentReport._meta.label_lower
@@ -439,8 +439,7 @@ class _History:
         goal = Decimal(target.value) if target else Decimal(100)
         whole = indicator.unit in ("个", "家", "件", "项")
         if indicator.aggregation == Indicator.Aggregation.SUM:
-            start, end = target_window(target) if target else (period.start, period.start.replace(month=12))
-            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            months = months_spanned(*target_window(target)) if target else 12
             value = goal / months * Decimal(rng.uniform(0.6, 1.5))
         elif target and target.comparator == Comparator.RANGE:
             value = Decimal(rng.uniform(float(target.value) * 0.85, float(target.value_max) * 1.05))
