@@ -20,11 +20,13 @@ $(STAMP): pyproject.toml | $(PY)
 messages: $(STAMP)
 	$(VENV)/bin/pybabel compile -d locale -D django --statistics 2>&1 | grep -v '^$$' || true
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser), and
+# the Noto CJK fonts WeasyPrint embeds in the PDF files: either missing installs both.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libcairo2
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libcairo2 >/dev/null; \
-	  else echo "浏览器测试需要 chromium：sudo apt-get install chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libcairo2"; exit 1; fi; }
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else echo "浏览器测试和 PDF 需要：sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; fi; fi
 
 demo: $(STAMP) messages
 	$(PY) manage.py migrate --no-input -v0
@@ -36,6 +38,8 @@ demo: $(STAMP) messages
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# The apps' dependency direction (pyproject.toml's contracts; the README's graph).
+	$(VENV)/bin/lint-imports --no-cache
 
 check: $(STAMP) messages
 	$(PY) manage.py check
@@ -44,7 +48,7 @@ check: $(STAMP) messages
 	DEPLOYMENT=production ALLOWED_HOSTS=zlqs.example.gov.cn SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	# No medium or high finding from bandit in the portal's code.
-	$(VENV)/bin/bandit -q -r qualitycity responsibilities programmes targets reports -x '*/tests/*,*/migrations/*' -ll
+	$(VENV)/bin/bandit -q -r qualitycity responsibilities programmes targets plandocs reports dashboards assessment bench -x '*/tests/*,*/migrations/*' -ll
 
 # Known vulnerabilities in the pinned dependencies (needs a vulnerability database online).
 audit: $(STAMP)

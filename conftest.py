@@ -15,6 +15,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# The open period and its rated indicator, shared by the reporting, dashboard and assessment tests.
+pytest_plugins = ["tests.period_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
@@ -30,7 +33,7 @@ def empty_cache():
 def dashboards_see_every_write(settings):
     """Tests read the dashboard data's fingerprint on every request, so that a write made by
     a test shows at once; the one second production trusts it for is tested on its own."""
-    from reports.dashboards import _RECENT_FINGERPRINT
+    from dashboards.selectors import _RECENT_FINGERPRINT
 
     settings.DASHBOARD_FINGERPRINT_SECONDS = 0
     _RECENT_FINGERPRINT.clear()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Assignment, Heading, Plan, PlanImport, Task
+from .models import Assignment, Heading, Plan, Task
 
 
 class HeadingInline(admin.TabularInline):
@@ -39,14 +39,8 @@ class TaskAdmin(admin.ModelAdmin):
     list_filter = ["plan__jurisdiction", "plan", "status"]
     search_fields = ["title", "text"]
     list_select_related = ["plan"]
+    # The targets app, which depends on this one, registers this admin again with its inline.
     inlines = [AssignmentInline]
-
-    def get_inlines(self, request, obj):
-        # Targets belong to the targets app, which depends on this one; its admin adds the
-        # inline so the dependency keeps pointing one way.
-        from targets.admin import TargetInline
-
-        return [AssignmentInline, TargetInline]
 
 
 @admin.register(Assignment)
@@ -56,17 +50,3 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ["task__title", "department__name", "printed_name"]
     autocomplete_fields = ["task", "department"]
     list_select_related = ["task", "department"]
-
-
-@admin.register(PlanImport)
-class PlanImportAdmin(admin.ModelAdmin):
-    """Import drafts are read here; they change only through the import pages and services."""
-
-    list_display = ["__str__", "jurisdiction", "source_name", "status", "created_by", "created_at"]
-    list_filter = ["status", "jurisdiction"]
-    search_fields = ["title", "source_name"]
-    list_select_related = ["jurisdiction", "created_by"]
-    readonly_fields = [f.name for f in PlanImport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from responsibilities.models import Department
+from responsibilities.selectors import jurisdiction_ids_for_user
 
 from .models import Assignment, Heading, Plan, Task
 
@@ -60,7 +61,12 @@ def plan_tree(*, plan: Plan) -> list[TreeNode]:
 
 
 def department_get_for_user(*, user, pk: int) -> Department:
-    return get_object_or_404(Department.objects.for_user(user).select_related("jurisdiction"), pk=pk)
+    return get_object_or_404(
+        Department.objects.filter(jurisdiction_id__in=jurisdiction_ids_for_user(user)).select_related(
+            "jurisdiction"
+        ),
+        pk=pk,
+    )
 
 
 def department_tasks(*, department: Department):
@@ -78,7 +84,7 @@ def department_tasks(*, department: Department):
 
 def departments_for_user(*, user):
     return (
-        Department.objects.for_user(user)
+        Department.objects.filter(jurisdiction_id__in=jurisdiction_ids_for_user(user))
         .select_related("jurisdiction")
         .annotate(
             lead_count=Count("assignments", filter=Q(assignments__role=Assignment.Role.LEAD), distinct=True),

@@ -1,14 +1,10 @@
-import io
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
 from responsibilities.selectors import user_scope
-from responsibilities.services import audit_record
 
-from .exporters import plan_export
 from .filters import PlanFilter
 from .selectors import (
     department_get_for_user,
@@ -58,31 +54,3 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     department = department_get_for_user(user=request.user, pk=pk)
     tasks = list(department_tasks(department=department))
     return render(request, "programmes/department_detail.html", {"department": department, "tasks": tasks})
-
-
-def _plan_export_response(request: HttpRequest, pk: int, extension: str) -> FileResponse:
-    plan = plan_get_for_user(user=request.user, pk=pk)
-    export = plan_export(plan=plan, extension=extension)
-    audit_record(
-        actor=request.user,
-        action="export.plan",
-        obj=plan,
-        jurisdiction=plan.jurisdiction,
-        summary=f"导出{export.filename}",
-    )
-    return FileResponse(
-        io.BytesIO(export.data),
-        as_attachment=True,
-        filename=export.filename,
-        content_type=export.content_type,
-    )
-
-
-@login_required
-def plan_export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
-    return _plan_export_response(request, pk, "xlsx")
-
-
-@login_required
-def plan_export_docx(request: HttpRequest, pk: int) -> FileResponse:
-    return _plan_export_response(request, pk, "docx")

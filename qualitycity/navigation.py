@@ -8,10 +8,11 @@ from django.urls import ResolverMatch
 # Each section of the main navigation, with the views it lights up for: a namespace and the
 # prefixes of their names. The first match wins, so 'department_dashboard' is a dashboard.
 SECTIONS = (
-    ("dashboard", "reports", ("dashboard", "department_dashboard", "task_history", "summary_recipients")),
+    ("dashboard", "dashboards", ("",)),
     ("plans", "programmes", ("plan",)),
+    ("plans", "plandocs", ("plan",)),
     ("departments", "programmes", ("department_",)),
-    ("assessment", "reports", ("assessment", "self_assessment")),
+    ("assessment", "assessment", ("",)),
     ("updates", "reports", ("work_updates",)),
     ("notifications", "reports", ("notifications",)),
     ("reports", "reports", ("my_reports", "report_", "evidence_", "period_")),

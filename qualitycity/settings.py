@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "programmes",
     "targets",
     "reports",
+    "plandocs",
+    "dashboards",
+    "assessment",
+    "bench",
 ]
 
 MIDDLEWARE = [

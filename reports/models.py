@@ -407,22 +407,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-# The assessment models live in their own module; imported here so they belong to this app.
-from .assessment.models import (  # noqa: E402, F401
-    Assessment,
-    AssessmentCriterion,
-    AssessmentItem,
-    AssessmentResult,
-    AssessmentRun,
-    AssessmentScheme,
-    CriterionKind,
-    CriterionScore,
-    PeriodKind,
-    SelfAssessment,
-    SelfScore,
-)
-
-# The monthly summary's recipients, likewise in their own module.
-from .summary_models import SummaryRecipient  # noqa: E402, F401

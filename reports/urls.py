@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .dashboard_urls import urlpatterns as dashboard_urlpatterns
 
 app_name = "reports"
 
@@ -27,39 +26,3 @@ urlpatterns = [
     path("updates/", views.work_updates, name="work_updates"),
     path("notifications/", views.notifications, name="notifications"),
 ]
-
-# Assessment (考核): its own module of views, under the same namespace.
-from .assessment import views as assessment_views  # noqa: E402
-
-urlpatterns += [
-    path("assessments/", assessment_views.assessment_home, name="assessment_home"),
-    path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
-    path("assessments/<int:pk>/publish/", assessment_views.assessment_publish, name="assessment_publish"),
-    path(
-        "assessments/<int:pk>/download/<str:extension>/",
-        assessment_views.assessment_download,
-        name="assessment_download",
-    ),
-    path("assessments/scores/<int:pk>/final/", assessment_views.assessment_final, name="assessment_final"),
-    path("assessments/runs/<int:pk>/", assessment_views.assessment_run, name="assessment_run"),
-    path(
-        "assessments/runs/<int:pk>/status/",
-        assessment_views.assessment_run_status,
-        name="assessment_run_status",
-    ),
-    path(
-        "assessments/items/<int:pk>/delete/",
-        assessment_views.assessment_item_remove,
-        name="assessment_item_remove",
-    ),
-    path("plans/<int:pk>/assessment/", assessment_views.assessment_scheme, name="assessment_scheme"),
-    path(
-        "plans/<int:pk>/assessment/items/", assessment_views.assessment_item_add, name="assessment_item_add"
-    ),
-    path(
-        "plans/<int:pk>/assessment/run/", assessment_views.assessment_run_start, name="assessment_run_start"
-    ),
-    path("plans/<int:pk>/self-assessment/", assessment_views.self_assessment, name="self_assessment"),
-]
-
-urlpatterns += dashboard_urlpatterns

@@ -68,12 +68,6 @@ class DepartmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def for_user(self, user):
-        """A user sees the departments of the jurisdictions they hold a role in."""
-        from .selectors import jurisdiction_ids_for_user
-
-        return self.filter(jurisdiction_id__in=jurisdiction_ids_for_user(user))
-
 
 class Department(models.Model):
     """A member unit of the leading group, or a collective name that stands for several."""
@@ -237,12 +231,6 @@ class Membership(models.Model):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The audit trail of the jurisdictions a user holds a role in."""
-        from .selectors import jurisdiction_ids_for_user
-
-        return self.filter(jurisdiction_id__in=jurisdiction_ids_for_user(user))
-
     def update(self, **kwargs):
         raise TypeError("审计记录只能追加，不能修改")
 

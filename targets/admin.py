@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from programmes.admin import TaskAdmin
+from programmes.models import Task
+
 from .models import Indicator, Target
 
 
@@ -25,3 +28,13 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["indicator__name", "text"]
     autocomplete_fields = ["task", "indicator"]
     list_select_related = ["indicator", "task"]
+
+
+class TaskWithTargetsAdmin(TaskAdmin):
+    """The task admin with its targets inline: added here, so programmes never imports targets."""
+
+    inlines = [*TaskAdmin.inlines, TargetInline]
+
+
+admin.site.unregister(Task)
+admin.site.register(Task, TaskWithTargetsAdmin)

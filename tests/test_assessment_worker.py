@@ -82,10 +82,10 @@ def workers(transactional_db, tmp_path, settings):
 def test_a_worker_killed_mid_compile_leaves_nothing_half_done_and_the_next_worker_completes_it(
     workers, monkeypatch
 ):
-    from reports.assessment.models import Assessment, AssessmentResult, AssessmentRun, CriterionScore
-    from reports.assessment.services import assessment_run_request
-    from reports.tasks import compile_assessment
-    from reports.tests.assessment_data import FIRST_QUARTER, months, submit
+    from assessment.models import Assessment, AssessmentResult, AssessmentRun, CriterionScore
+    from assessment.services import assessment_run_request
+    from assessment.tasks import compile_assessment
+    from assessment.tests.assessment_data import FIRST_QUARTER, months, submit
     from tests.factories import (
         AssignmentFactory,
         DepartmentFactory,

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
-from qualitycity.bench.dashboard import GROWN_MODELS, dashboard_figures
-from qualitycity.bench.data import Scale, bench_jurisdictions, bench_office_username, seed_large
-from qualitycity.bench.peak import (
+from bench.dashboard import GROWN_MODELS, dashboard_figures
+from bench.data import Scale, seed_large
+from bench.peak import (
     PEAK_KEYS,
     _Outcome,
     lost_values,
@@ -21,7 +21,8 @@ from qualitycity.bench.peak import (
     peak_reset,
     peak_run,
 )
-from qualitycity.bench.reports import reporting_months
+from bench.reports import reporting_months
+from bench.world import bench_jurisdictions, bench_office_username
 from reports.models import DepartmentReport, IndicatorValue, ReportingPeriod, TaskEntry
 from reports.services import department_indicators_due, department_tasks_due, value_gaps
 from targets.models import Measurement

@@ -2,9 +2,10 @@
 
 import pytest
 
+from bench.data import Scale, seed_large
+from bench.exports import time_export_and_import
+from bench.world import bench_jurisdictions
 from programmes.models import Plan, Task
-from qualitycity.bench.data import Scale, bench_jurisdictions, seed_large
-from qualitycity.bench.exports import time_export_and_import
 from targets.models import Indicator
 
 

@@ -21,12 +21,12 @@ def current(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("name", "args", "label"),
     [
-        ("reports:dashboard_tasks", [], "工作看板"),
+        ("dashboards:dashboard_tasks", [], "工作看板"),
         ("programmes:plan_list", [], "工作方案"),
         ("programmes:department_list", [], "责任部门"),
         ("reports:period_list", [], "月度报送"),
         ("reports:work_updates", [], "工作动态"),
-        ("reports:assessment_home", [], "考核"),
+        ("assessment:assessment_home", [], "考核"),
         ("reports:notifications", [], "通知"),
         ("responsibilities:people", [], "联络员管理"),
         ("responsibilities:audit_log", [], "审计日志"),
@@ -40,10 +40,10 @@ def test_each_page_lights_its_own_section_and_no_other(client, cast, name, args,
 
 
 def test_a_departments_dashboard_is_a_dashboard_and_a_plans_page_a_plan():
-    assert nav_section(resolve(reverse("reports:department_dashboard", args=[1]))) == "dashboard"
+    assert nav_section(resolve(reverse("dashboards:department_dashboard", args=[1]))) == "dashboard"
     assert nav_section(resolve(reverse("programmes:plan_detail", args=[1]))) == "plans"
     assert nav_section(resolve(reverse("programmes:department_detail", args=[1]))) == "departments"
-    assert nav_section(resolve(reverse("reports:assessment_run", args=[1]))) == "assessment"
+    assert nav_section(resolve(reverse("assessment:assessment_run", args=[1]))) == "assessment"
     assert nav_section(resolve(reverse("login"))) is None
 
 

@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from programmes.models import PlanImport
+from plandocs.models import PlanImport
 from reports.models import DepartmentReport
 from reports.services import period_ensure, period_open
 from responsibilities.models import Membership
@@ -57,16 +57,16 @@ MATRIX = {
     # plans and departments: everyone of the city reads them
     "programmes:plan_list": row(LOGGED_IN_200),
     "programmes:plan_detail": row(SCOPED_200),
-    "programmes:plan_export_xlsx": row(SCOPED_200),
-    "programmes:plan_export_docx": row(SCOPED_200),
+    "plandocs:plan_export_xlsx": row(SCOPED_200),
+    "plandocs:plan_export_docx": row(SCOPED_200),
     "programmes:department_list": row(LOGGED_IN_200),
     "programmes:department_detail": row(SCOPED_200),
     # plan import: the office of the city
-    "programmes:plan_import": row(OFFICE_ONLY),
-    "programmes:plan_import_review": row("anonymous=302 office=200 outsider=404 others=403"),
+    "plandocs:plan_import": row(OFFICE_ONLY),
+    "plandocs:plan_import_review": row("anonymous=302 office=200 outsider=404 others=403"),
     # the draft is empty, so the office is refused with a message (400): nothing to import
-    "programmes:plan_import_confirm": row("anonymous=302 office=400 outsider=404 others=403", "POST"),
-    "programmes:plan_import_discard": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "plandocs:plan_import_confirm": row("anonymous=302 office=400 outsider=404 others=403", "POST"),
+    "plandocs:plan_import_discard": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
     # the monthly report of department A
     "reports:my_reports": row("anonymous=302 office=302 leader=302 outsider=302 others=200"),
     "reports:report_detail": row(REPORT_READERS),
@@ -109,42 +109,42 @@ MATRIX = {
     "reports:notifications": row(LOGGED_IN_200),
     # the assessment of city 甲's plan: the office runs, edits and publishes it; leaders read it;
     # departments assess themselves and see the ranking once it is published (this one is a draft)
-    "reports:assessment_home": row(LOGGED_IN_200),
-    "reports:assessment_scheme": row("anonymous=302 office=200 leader=200 outsider=404 others=403"),
-    "reports:assessment_item_add": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
-    "reports:assessment_item_remove": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
-    "reports:assessment_run_start": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
-    "reports:assessment_run": row("anonymous=302 office=200 leader=200 others=404"),
-    "reports:assessment_run_status": row("anonymous=302 office=200 leader=200 others=404"),
-    "reports:assessment_detail": row("anonymous=302 office=200 leader=200 others=404"),
-    "reports:assessment_final": row("anonymous=302 office=302 leader=403 others=404", "POST"),
-    "reports:assessment_publish": row("anonymous=302 office=302 leader=403 others=404", "POST"),
-    "reports:assessment_download": row("anonymous=302 office=200 leader=200 others=404"),
-    "reports:self_assessment": row(
+    "assessment:assessment_home": row(LOGGED_IN_200),
+    "assessment:assessment_scheme": row("anonymous=302 office=200 leader=200 outsider=404 others=403"),
+    "assessment:assessment_item_add": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "assessment:assessment_item_remove": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "assessment:assessment_run_start": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "assessment:assessment_run": row("anonymous=302 office=200 leader=200 others=404"),
+    "assessment:assessment_run_status": row("anonymous=302 office=200 leader=200 others=404"),
+    "assessment:assessment_detail": row("anonymous=302 office=200 leader=200 others=404"),
+    "assessment:assessment_final": row("anonymous=302 office=302 leader=403 others=404", "POST"),
+    "assessment:assessment_publish": row("anonymous=302 office=302 leader=403 others=404", "POST"),
+    "assessment:assessment_download": row("anonymous=302 office=200 leader=200 others=404"),
+    "assessment:self_assessment": row(
         "anonymous=302 liaison=200 head=200 liaison_b=200 outsider=404 others=403"
     ),
     # dashboards: the office and leaders see their city's; department people are sent to their
     # own department's dashboard (302), and get 403 on the office's lists
-    "reports:dashboard": row(
+    "dashboards:dashboard": row(
         "anonymous=302 office=200 leader=200 outsider=200 liaison=302 head=302 liaison_b=302 auditor=403"
     ),
-    "reports:dashboard_for": row(
+    "dashboards:dashboard_for": row(
         "anonymous=302 office=200 leader=200 outsider=404 liaison=302 head=302 liaison_b=302 auditor=403"
     ),
-    "reports:dashboard_tasks": row(DASHBOARD_OFFICE),
-    "reports:dashboard_targets": row(DASHBOARD_OFFICE),
-    "reports:dashboard_reports": row(DASHBOARD_OFFICE),
-    "reports:dashboard_departments": row(DASHBOARD_OFFICE),
-    "reports:dashboard_summary": row(DASHBOARD_OFFICE),
-    "reports:dashboard_summary_pdf": row(DASHBOARD_OFFICE),
-    "reports:summary_recipients": row(OFFICE_ONLY),  # the office sets who gets the monthly summary
-    "reports:summary_recipient_remove": row(
+    "dashboards:dashboard_tasks": row(DASHBOARD_OFFICE),
+    "dashboards:dashboard_targets": row(DASHBOARD_OFFICE),
+    "dashboards:dashboard_reports": row(DASHBOARD_OFFICE),
+    "dashboards:dashboard_departments": row(DASHBOARD_OFFICE),
+    "dashboards:dashboard_summary": row(DASHBOARD_OFFICE),
+    "dashboards:dashboard_summary_pdf": row(DASHBOARD_OFFICE),
+    "dashboards:summary_recipients": row(OFFICE_ONLY),  # the office sets who gets the monthly summary
+    "dashboards:summary_recipient_remove": row(
         "anonymous=302 office=302 leader=403 outsider=404 others=403", "POST"
     ),
-    "reports:department_dashboard": row(
+    "dashboards:department_dashboard": row(
         "anonymous=302 office=200 liaison=200 head=200 leader=200 others=404"
     ),
-    "reports:task_history": row(
+    "dashboards:task_history": row(
         "anonymous=302 office=200 liaison=200 head=200 leader=200 liaison_b=200 others=404"
     ),
     # people and the audit log
@@ -244,10 +244,10 @@ def world(cast, tmp_path, settings):
 
 def extra_objects(cast, period) -> dict:
     """Objects of the assessment and the dashboards, when those apps' parts are installed."""
-    from reports.assessment.models import CriterionScore
-    from reports.assessment.periods import AssessmentPeriod
-    from reports.assessment.services import assessment_run_execute, assessment_run_request, item_add
-    from reports.summaries import recipient_add
+    from assessment.models import CriterionScore
+    from assessment.periods import AssessmentPeriod
+    from assessment.services import assessment_run_execute, assessment_run_request, item_add
+    from dashboards.summaries import recipient_add
 
     run = assessment_run_request(
         plan=cast.plan,
@@ -281,12 +281,12 @@ def extra_objects(cast, period) -> dict:
 ARGS = {
     # which object each URL's <pk> names
     "programmes:plan_detail": "plan",
-    "programmes:plan_export_xlsx": "plan",
-    "programmes:plan_export_docx": "plan",
+    "plandocs:plan_export_xlsx": "plan",
+    "plandocs:plan_export_docx": "plan",
     "programmes:department_detail": "department",
-    "programmes:plan_import_review": "draft",
-    "programmes:plan_import_confirm": "draft",
-    "programmes:plan_import_discard": "draft",
+    "plandocs:plan_import_review": "draft",
+    "plandocs:plan_import_confirm": "draft",
+    "plandocs:plan_import_discard": "draft",
     "reports:evidence_upload": ("entry_pk", "entry"),
     "reports:evidence_download": "evidence",
     "reports:evidence_remove": "evidence",
@@ -310,10 +310,10 @@ for _name in ("period_detail", "period_remind", "period_open", "period_extend"):
     ARGS[f"reports:{_name}"] = "period"
 ARGS.update(
     {
-        "reports:dashboard_for": ("jurisdiction_pk", "jurisdiction"),
-        "reports:department_dashboard": "department",
-        "reports:task_history": "task",
-        "reports:summary_recipient_remove": "recipient",
+        "dashboards:dashboard_for": ("jurisdiction_pk", "jurisdiction"),
+        "dashboards:department_dashboard": "department",
+        "dashboards:task_history": "task",
+        "dashboards:summary_recipient_remove": "recipient",
     }
 )
 for _name, _obj in (
@@ -329,7 +329,7 @@ for _name, _obj in (
     ("assessment_download", "assessment"),
     ("assessment_final", "score"),
 ):
-    ARGS[f"reports:{_name}"] = _obj
+    ARGS[f"assessment:{_name}"] = _obj
 
 
 def url_for(name: str, ids: dict) -> str:
@@ -337,7 +337,7 @@ def url_for(name: str, ids: dict) -> str:
     if spec is None:
         return reverse(name)
     key, obj = spec if isinstance(spec, tuple) else ("pk", spec)
-    extra = {"extension": "xlsx"} if name == "reports:assessment_download" else {}
+    extra = {"extension": "xlsx"} if name == "assessment:assessment_download" else {}
     return reverse(name, kwargs={key: ids[obj], **extra})
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from bench.demo import demo_load, sample_paths
+from plandocs.services import normalise_path
 from programmes.models import Assignment, Plan, Task
-from programmes.samples import demo_load, sample_paths
-from programmes.services import normalise_path
 from responsibilities.selectors import department_resolve
 from targets.models import Target
 

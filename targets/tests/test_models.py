@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from programmes.services import PlanMeta, plan_save_document
+from plandocs.services import PlanMeta, plan_save_document
 from targets.models import Indicator, Target
 from targets.services import indicator_guess_aggregation
 from tests.factories import (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from programmes.samples import DEMO_PASSWORD, demo_load
+from bench.demo import DEMO_PASSWORD, demo_load
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -14,7 +14,7 @@ def test_a_liaison_is_refused_another_departments_report_and_evidence(
 ):
     from django.contrib.auth import get_user_model
 
-    from programmes.samples import demo_open_current_period
+    from bench.demo import demo_open_current_period
 
     settings.PRIVATE_ROOT = tmp_path
     period = demo_open_current_period()

@@ -17,7 +17,7 @@ def test_the_office_runs_an_assessment_opens_the_ranking_and_downloads_three_fil
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from reports.tests.assessment_data import run_tasks_here
+    from assessment.tests.assessment_data import run_tasks_here
 
     run_tasks_here(monkeypatch)  # the job runs in the live server's process, with or without Redis
     settings.PRIVATE_ROOT = tmp_path

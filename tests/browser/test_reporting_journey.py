@@ -8,7 +8,7 @@ from reports.models import DepartmentReport
 def test_a_report_goes_from_liaison_to_head_to_office_back_and_is_approved(
     demo, login, page, live_server, screenshot
 ):
-    from programmes.samples import demo_open_current_period
+    from bench.demo import demo_open_current_period
 
     period = demo_open_current_period()
     report = DepartmentReport.objects.get(period=period, department__code="zjj")  # 市住建局: 6 tasks
@@ -74,7 +74,7 @@ def test_a_report_goes_from_liaison_to_head_to_office_back_and_is_approved(
 
 
 def test_the_draft_saves_itself_as_the_liaison_types(demo, login, page, live_server):
-    from programmes.samples import demo_open_current_period
+    from bench.demo import demo_open_current_period
 
     period = demo_open_current_period()
     report = DepartmentReport.objects.get(period=period, department__code="zjj")

@@ -1,0 +1,72 @@
+import json
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from bench.assessment import time_assessment_year
+from bench.dashboard import dashboard_figures
+from bench.exports import time_export_and_import
+from bench.measure import time_get
+from bench.peak import peak_figures, peak_reset, report_form_queries
+from bench.world import bench_jurisdictions, bench_office_username
+from programmes.models import Plan
+
+
+class Command(BaseCommand):
+    help = "测量性能指标；--json 输出一个 JSON 对象。没有基准数据时先运行 seed_large。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
+        parser.add_argument("--requests", type=int, default=200, help="每个页面的请求次数")
+        parser.add_argument("--peak-liaisons", type=int, default=100, help="月末高峰同时报送的联络员数")
+
+    def handle(self, *args, **opts):
+        if not bench_jurisdictions().exists():
+            call_command("seed_large", stdout=self.stderr)
+        jurisdiction = bench_jurisdictions().order_by("name").first()
+        plan = Plan.objects.filter(jurisdiction=jurisdiction).order_by("pk").first()
+        user = get_user_model().objects.get(username=bench_office_username(int(jurisdiction.name[2:-1])))
+
+        # The test client goes through the whole WSGI stack in-process; the host check is the
+        # deployment's concern, not the page's cost.
+        with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
+            client = Client()
+            client.force_login(user)
+            trivial = time_get(client, reverse("ping"), requests=opts["requests"] * 5)
+            plan_page = time_get(
+                client, reverse("programmes:plan_detail", args=[plan.pk]), requests=opts["requests"]
+            )
+            # The dashboard beside the trivial view, in the same run and the same client, and
+            # like it over five times the requests: served from the cache in a few
+            # milliseconds, 200 would leave its p95 (and the growth ratio) to one pause.
+            dashboard = dashboard_figures(
+                client=client, jurisdiction=jurisdiction, requests=opts["requests"] * 5
+            )
+
+        figures = {
+            "plan_page_p95_ms": plan_page.p95_ms,
+            "plan_page_median_ms": plan_page.median_ms,
+            "plan_page_queries": plan_page.queries,
+            "plan_page_rps": plan_page.rps,
+            "trivial_view_rps": trivial.rps,
+            **dashboard,
+            "plan_page_tasks": plan.tasks.count(),
+            "database": connection.vendor,
+            "debug": settings.DEBUG,
+        }
+        figures.update(time_export_and_import(jurisdiction=jurisdiction, tasks=1000))
+        figures.update(time_assessment_year(plan=plan))
+        peak_reset()
+        figures["report_form_queries"] = report_form_queries()
+        figures.update(peak_figures(liaisons=opts["peak_liaisons"]))
+        if opts["json"]:
+            self.stdout.write(json.dumps(figures, ensure_ascii=False))
+        else:
+            for key, value in figures.items():
+                self.stdout.write(f"{key:24} {value}")

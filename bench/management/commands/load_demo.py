@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from bench.demo import DEMO_PASSWORD, demo_load, demo_open_current_period
+
+
+class Command(BaseCommand):
+    help = "载入三份样例工作方案（fixtures/samples）和演示账号；重复运行不会重复创建。"
+
+    def handle(self, *args, **options):
+        plans, users = demo_load()
+        period = demo_open_current_period()
+        for plan in plans:
+            self.stdout.write(f"工作方案：{plan.title}（{plan.jurisdiction}，{plan.tasks.count()} 项任务）")
+        if period:
+            self.stdout.write(
+                f"报送期：{period}，截止 {period.deadline:%Y年%-m月%-d日}，{period.reports.count()} 个部门"
+            )
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, role, where in users:
+            self.stdout.write(f"  {username:<22} {role:<8} {where}")

@@ -1,0 +1,429 @@
+"""Dashboards: the office's (leaders see the same, read-only), a department's, the drill-down
+lists behind every figure, a task's history, the printable summary and its recipients."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache, caches
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+from django_tables2.export.export import TableExport
+
+from qualitycity import charts
+from responsibilities.selectors import user_scope
+from targets.status import TargetStatus
+
+from . import summaries
+from .models import SummaryRecipient
+from .selectors import (
+    STATUS_COLOURS,
+    TASK_COLOURS,
+    DashboardFilter,
+    ReportState,
+    dashboard_build,
+    dashboard_jurisdiction_for_user,
+    dashboard_jurisdiction_id_for_user,
+    dashboard_recent_fingerprint,
+    department_for_dashboard,
+    department_page,
+    period_figures,
+    reporting_records,
+    selection_from,
+    target_rows,
+    task_for_user,
+    task_page,
+    task_rows,
+)
+from .tables import PeriodReportTable, RankingTable, TargetTable, TaskTable
+
+# Query-string keys that belong to the filters, kept when following a figure to its list.
+FILTER_KEYS = ("plan", "section", "department", "status", "year", "period")
+# Charts are drawn at the width of a dashboard card, so that scaled to a phone's 350 px their
+# 12 px text stays readable (scaled from 640 px it would shrink to 6 px).
+CARD_WIDTH = 420
+
+DASHBOARD_CACHE_SECONDS = 600
+
+
+def _filters(request: HttpRequest, jurisdiction_pk: int | None = None):
+    jurisdiction = dashboard_jurisdiction_for_user(user=request.user, pk=jurisdiction_pk)
+    filterset = DashboardFilter(request.GET or None, jurisdiction=jurisdiction)
+    return filterset, selection_from(filterset)
+
+
+def _query(request: HttpRequest, **changes) -> str:
+    """The current filters as a query string, with some keys changed or dropped (None)."""
+    params = request.GET.copy()
+    for key in list(params):
+        if key not in FILTER_KEYS:
+            del params[key]
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+def _is_office(request: HttpRequest, jurisdiction_id: int) -> bool:
+    return user_scope(request.user).is_office_of(jurisdiction_id)
+
+
+@login_required
+def dashboard(request: HttpRequest, jurisdiction_pk: int | None = None) -> HttpResponse:
+    """The office dashboard; a department's people land on their department's dashboard."""
+    scope = user_scope(request.user)
+    if not scope.overseen_jurisdiction_ids and not scope.is_superuser and scope.department_ids:
+        return redirect("dashboards:department_dashboard", pk=min(scope.department_ids))
+    jurisdiction_id = dashboard_jurisdiction_id_for_user(user=request.user, pk=jurisdiction_pk)
+    is_office = scope.is_office_of(jurisdiction_id)
+    key = _dashboard_cache_key(request, jurisdiction_id=jurisdiction_id, is_office=is_office)
+    # This process's memory first, then the shared cache, then a fresh build.
+    body = caches["local"].get(key)
+    if body is None:
+        body = cache.get(key)
+        if body is None:
+            body = _dashboard_body(request, jurisdiction_id=jurisdiction_id, is_office=is_office)
+            cache.set(key, body, timeout=DASHBOARD_CACHE_SECONDS)
+        caches["local"].set(key, body, timeout=DASHBOARD_CACHE_SECONDS)
+    return render(request, "dashboards/dashboard_office.html", {"body": mark_safe(body)})  # noqa: S308  # nosec B308 B703 - our own rendered template
+
+
+def _dashboard_cache_key(request: HttpRequest, *, jurisdiction_id: int, is_office: bool) -> str:
+    """The body is the same for everyone who asks the same question of the same data on the
+    same day: keyed by the jurisdiction, the filters as asked, the language, the role, today and
+    the data's fingerprint (any write changes it, so a write shows within the second the
+    fingerprint is trusted), all known before a filter is built. The TTL bounds edits the
+    fingerprint cannot see, such as a target changed in the admin."""
+    question = (
+        jurisdiction_id,
+        sorted(request.GET.lists()),
+        get_language(),
+        is_office,
+        timezone.localdate().isoformat(),
+        dashboard_recent_fingerprint(),
+    )
+    return "dashboard:" + hashlib.sha256(repr(question).encode()).hexdigest()
+
+
+def _dashboard_body(request: HttpRequest, *, jurisdiction_id: int, is_office: bool) -> str:
+    filterset, selection = _filters(request, jurisdiction_id)
+    wanted = request.GET.get("target")
+    board = dashboard_build(
+        selection=selection, trend_target_id=int(wanted) if wanted and wanted.isdigit() else None
+    )
+    context = {
+        "filterset": filterset,
+        "board": board,
+        "selection": selection,
+        "is_office": is_office,
+        "charts": _charts(request, board),
+        "query": _query(request),
+        "task_statuses": _task_statuses(request, board),
+        "target_statuses": _target_statuses(request, board),
+        "report_states": _report_states(request, board),
+    }
+    return render_to_string("dashboards/_dashboard_body.html", context, request=request)
+
+
+def _task_statuses(request, board):
+    from programmes.models import Task
+
+    return [
+        (s.value, s.label, board.task_counts[s.value], _query(request, status=s.value)) for s in Task.Status
+    ]
+
+
+def _target_statuses(request, board):
+    return [
+        (s.value, s.label, board.target_counts[s.value], _query(request, target_status=s.value))
+        for s in TargetStatus
+    ]
+
+
+def _report_states(request, board):
+    return [
+        (state, ReportState.LABELS[state], board.period.counts.get(state, 0), _query(request, state=state))
+        for state in (ReportState.ON_TIME, ReportState.LATE, ReportState.MISSING, ReportState.PENDING)
+    ]
+
+
+def _charts(request, board) -> dict:
+    """The five charts, each linking its parts to the list behind them."""
+    from django.urls import reverse
+
+    from programmes.models import Task
+
+    tasks_url = reverse("dashboards:dashboard_tasks")
+    targets_url = reverse("dashboards:dashboard_targets")
+    sections = charts.stacked_bar_chart(
+        [(label, counts) for label, counts, _key in board.tasks_by_section],
+        series=[(s.value, str(s.label), TASK_COLOURS[s.value]) for s in Task.Status],
+        title=_("各部分任务进展"),
+        width=CARD_WIDTH,
+        links={
+            label: f"{tasks_url}?{_query(request, **dict([key.split('=')]))}"
+            for label, _c, key in board.tasks_by_section
+            if key
+        },
+    )
+    lights = charts.traffic_lights(
+        board.target_counts,
+        labels={s.value: str(s.label) for s in TargetStatus},
+        colours={s.value: c for s, c in STATUS_COLOURS.items()},
+        title=_("指标完成情况"),
+        width=CARD_WIDTH,
+        links={s.value: f"{targets_url}?{_query(request, target_status=s.value)}" for s in TargetStatus},
+    )
+    by_period = {p.pk: _("%(month)s月") % {"month": p.start.month} for p in board.periods}
+    heat = charts.heatmap(
+        [r.department.name for r in board.records],
+        list(by_period.values()),
+        {
+            (r.department.name, by_period[pid]): state
+            for r in board.records
+            for pid, state in r.states.items()
+        },
+        legend={k: (str(v), ReportState.COLOURS[k]) for k, v in ReportState.LABELS.items()},
+        title=_("各部门按月报送情况"),
+        links={
+            r.department.name: reverse("dashboards:department_dashboard", args=[r.department.pk])
+            for r in board.records
+        },
+    )
+    ranking = board.ranking[:15]
+    rank = charts.bar_chart(
+        [(r.department.name, r.rate) for r in ranking],
+        unit="%",
+        max_value=100,
+        title=_("部门按时报送率排名"),
+        width=CARD_WIDTH,
+        links={
+            r.department.name: reverse("dashboards:department_dashboard", args=[r.department.pk])
+            for r in ranking
+        },
+    )
+    trend = None
+    if board.trend_target:
+        target = board.trend_target
+        trend = charts.line_chart(
+            board.trend_points,
+            target=float(target.value) if target.value is not None else None,
+            stretch=float(target.stretch) if target.stretch is not None else None,
+            unit=target.indicator.unit,
+            title=_("%(name)s走势") % {"name": target.indicator.name},
+            width=CARD_WIDTH,
+        )
+    return {"sections": sections, "lights": lights, "heatmap": heat, "ranking": rank, "trend": trend}
+
+
+def _table_response(request, table, *, name: str, template: str, context: dict) -> HttpResponse:
+    """The list as a page, or, with ?_export=xlsx, as an Excel file of every row."""
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format) and export_format == "xlsx":
+        RequestConfig(request, paginate=False).configure(table)
+        exporter = TableExport(export_format, table, exclude_columns=())
+        return exporter.response(f"{name}.{export_format}")
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["_export"] = "xlsx"
+    return render(request, template, {**context, "table": table, "export_query": params.urlencode()})
+
+
+@login_required
+def dashboard_tasks(request: HttpRequest) -> HttpResponse:
+    """The tasks behind a figure: the dashboard's filters, as a sortable, exportable table."""
+    filterset, selection = _filters(request)
+    table = TaskTable(task_rows(selection=selection))
+    return _table_response(
+        request,
+        table,
+        name=_("任务清单"),
+        template="dashboards/dashboard_list.html",
+        context={
+            "filterset": filterset,
+            "selection": selection,
+            "title": _("任务清单"),
+            "query": _query(request),
+        },
+    )
+
+
+@login_required
+def dashboard_targets(request: HttpRequest) -> HttpResponse:
+    """The targets behind a figure, optionally of one status."""
+    filterset, selection = _filters(request)
+    status = request.GET.get("target_status")
+    status = status if status in TargetStatus.values else None
+    table = TargetTable(target_rows(selection=selection, status=status))
+    title = _("指标清单") + (f"：{TargetStatus(status).label}" if status else "")
+    return _table_response(
+        request,
+        table,
+        name=_("指标清单"),
+        template="dashboards/dashboard_list.html",
+        context={
+            "filterset": filterset,
+            "selection": selection,
+            "title": title,
+            "query": _query(request, target_status=status),
+        },
+    )
+
+
+@login_required
+def dashboard_reports(request: HttpRequest) -> HttpResponse:
+    """The selected period's reports, optionally of one state (on time, late, missing)."""
+    filterset, selection = _filters(request)
+    figures = period_figures(selection)
+    state = request.GET.get("state")
+    rows = [r for r in figures.rows if not state or r.state == state]
+    title = (figures.period.label if figures.period else "") + _("报送情况")
+    if state in ReportState.LABELS:
+        title += f"：{ReportState.LABELS[state]}"
+    return _table_response(
+        request,
+        PeriodReportTable(rows),
+        name=_("报送情况"),
+        template="dashboards/dashboard_list.html",
+        context={
+            "filterset": filterset,
+            "selection": selection,
+            "title": title,
+            "query": _query(request, state=state),
+        },
+    )
+
+
+@login_required
+def dashboard_departments(request: HttpRequest) -> HttpResponse:
+    """Every department's on-time record for the year, ranked."""
+    filterset, selection = _filters(request)
+    _periods, records = reporting_records(selection)
+    ranked = sorted(
+        records,
+        key=lambda r: (r.rate is None, -(r.rate or 0), r.missing, r.department.sort_order, r.department.name),
+    )
+    for i, record in enumerate(ranked, start=1):
+        record.rank = i
+    return _table_response(
+        request,
+        RankingTable(ranked),
+        name=_("部门按时报送排名"),
+        template="dashboards/dashboard_list.html",
+        context={
+            "filterset": filterset,
+            "selection": selection,
+            "title": _("%(year)s年部门按时报送排名") % {"year": selection.year},
+            "query": _query(request),
+        },
+    )
+
+
+@login_required
+def department_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """A department's dashboard: its tasks, the current report and its deadline, what the office
+    returned, and its whole reporting history."""
+    department = department_for_dashboard(user=request.user, pk=pk)
+    page = department_page(department=department)
+    columns = {p.pk: _("%(month)s月") % {"month": p.start.month} for p in page.periods}
+    heat = charts.heatmap(
+        [department.name],
+        list(columns.values()),
+        {(department.name, columns[pid]): state for pid, state in page.record.states.items()},
+        legend={k: (str(v), ReportState.COLOURS[k]) for k, v in ReportState.LABELS.items()},
+        title=_("本年按月报送情况"),
+    )
+    return render(request, "dashboards/dashboard_department.html", {"page": page, "heatmap": heat})
+
+
+@login_required
+def task_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """A task's full history of entries and its targets' values."""
+    task = task_for_user(user=request.user, pk=pk)
+    page = task_page(task=task)
+    trends = [
+        (
+            target,
+            reading,
+            charts.line_chart(
+                points,
+                target=float(target.value) if target.value is not None else None,
+                stretch=float(target.stretch) if target.stretch is not None else None,
+                unit=target.indicator.unit,
+                title=_("%(name)s走势") % {"name": target.indicator.name},
+            ),
+            measurements,
+        )
+        for target, reading, points, measurements in page.targets
+    ]
+    return render(request, "dashboards/task_history.html", {"page": page, "trends": trends})
+
+
+# The printable summary and its e-mail ----------------------------------------------------------
+
+
+@login_required
+def dashboard_summary(request: HttpRequest) -> HttpResponse:
+    """The one-page summary for the leading group's meeting (print to A4)."""
+    filterset, selection = _filters(request)
+    return HttpResponse(summaries.summary_html(selection=selection, request=request))
+
+
+@login_required
+def dashboard_summary_pdf(request: HttpRequest) -> HttpResponse:
+    """The same summary as a PDF, as the monthly e-mail sends it."""
+    filterset, selection = _filters(request)
+    pdf = summaries.summary_pdf(selection=selection)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = summaries.summary_filename(selection=selection)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@login_required
+def summary_recipients(request: HttpRequest) -> HttpResponse:
+    """Who receives the monthly summary: the office's to set (leaders receive, they don't edit)."""
+    jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
+    is_office = _is_office(request, jurisdiction.pk)
+    if not is_office:
+        raise PermissionDenied
+    form = summaries.RecipientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            summaries.recipient_add(jurisdiction=jurisdiction, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("email", exc.messages[0])
+        else:
+            messages.success(request, _("已添加接收人"))
+            return redirect("dashboards:summary_recipients")
+    recipients = SummaryRecipient.objects.filter(jurisdiction=jurisdiction)
+    return render(
+        request,
+        "dashboards/summary_recipients.html",
+        {"recipients": recipients, "form": form, "is_office": is_office, "jurisdiction": jurisdiction},
+    )
+
+
+@login_required
+@require_POST
+def summary_recipient_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
+    recipient = get_object_or_404(SummaryRecipient, pk=pk, jurisdiction=jurisdiction)
+    if not _is_office(request, jurisdiction.pk):
+        raise PermissionDenied
+    summaries.recipient_remove(recipient=recipient, actor=request.user)
+    messages.success(request, _("已移除接收人"))
+    return redirect("dashboards:summary_recipients")

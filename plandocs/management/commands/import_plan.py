@@ -1,0 +1,100 @@
+"""python manage.py import_plan FILE: read a plan (.txt, .docx, .xlsx) and save it, or with
+--dry-run --json print what was read in the SCHEMA.md shape without writing anything."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from plandocs.readers import ImportFailed, extract
+from plandocs.review import (
+    MAX_BYTES,
+    kind_from_title,
+    plan_import_document,
+    source_text_render,
+    years_from_title,
+)
+from plandocs.services import PlanMeta
+from programmes.models import Plan
+from responsibilities.models import Jurisdiction
+
+
+class Command(BaseCommand):
+    help = "导入一份工作方案（.txt、.docx、.xlsx）；--dry-run --json 只输出识别结果，不写入数据库。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="方案文件路径")
+        parser.add_argument("--dry-run", action="store_true", help="只识别，不保存")
+        parser.add_argument("--json", action="store_true", help="以 JSON（SCHEMA.md 格式）输出识别结果")
+        parser.add_argument("--jurisdiction", help="行政区名称，例如：太仓市")
+        parser.add_argument("--title", help="方案标题；默认取原文标题")
+        parser.add_argument("--year-start", type=int, help="起始年度；默认取标题中的年份，否则为今年")
+        parser.add_argument("--year-end", type=int, help="截止年度；默认同起始年度")
+        parser.add_argument("--kind", choices=Plan.Kind.values, help="方案类型；默认按标题判断")
+        parser.add_argument("--document-number", default="", help="文号，例如：太政办〔2022〕64号")
+        parser.add_argument(
+            "--create-departments", action="store_true", help="原文中未登记的部门名称直接新建为部门"
+        )
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件「{path}」：{exc.strerror or exc}") from exc
+        try:
+            extraction = extract(data, filename=path.name, max_bytes=MAX_BYTES)
+        except ImportFailed as exc:
+            raise CommandError(exc.message) from exc
+
+        if options["dry_run"]:
+            if options["json"]:
+                self.stdout.write(json.dumps(extraction.to_schema(), ensure_ascii=False, indent=2))
+            else:
+                self._summary(extraction.to_dict())
+            return
+
+        if not options["jurisdiction"]:
+            raise CommandError("保存时须用 --jurisdiction 指定行政区")
+        jurisdiction = Jurisdiction.objects.filter(name=options["jurisdiction"]).first()
+        if jurisdiction is None:
+            raise CommandError(f"行政区「{options['jurisdiction']}」不存在")
+        title = options["title"] or extraction.title or path.stem
+        year_start, year_end = options["year_start"], options["year_end"]
+        if year_start is None and year_end is None:
+            year_start, year_end = years_from_title(title)
+        else:
+            year_start, year_end = year_start or year_end, year_end or year_start
+        if year_end < year_start:
+            raise CommandError(f"截止年度 {year_end} 早于起始年度 {year_start}")
+        document = extraction.to_dict()
+        meta = PlanMeta(
+            title=title[:200],
+            kind=options["kind"] or kind_from_title(title),
+            year_start=year_start,
+            year_end=year_end,
+            document_number=options["document_number"],
+            source_name=path.name,
+            source_text=source_text_render(data, filename=path.name),
+        )
+        try:
+            plan = plan_import_document(
+                jurisdiction=jurisdiction,
+                meta=meta,
+                document=document,
+                create_departments=options["create_departments"],
+            )
+        except ValueError as exc:  # UnknownDepartment is a ValueError
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps({"plan": plan.pk, "title": plan.title}, ensure_ascii=False))
+        else:
+            self.stdout.write(
+                f"已导入工作方案《{plan.title}》（{jurisdiction.name}，{plan.tasks.count()} 项任务，编号 {plan.pk}）"
+            )
+
+    def _summary(self, document: dict) -> None:
+        self.stdout.write(f"标题：{document['title']}")
+        self.stdout.write(f"任务 {len(document['tasks'])} 项，指标 {len(document['targets'])} 个")
+        for warning in document["warnings"]:
+            self.stdout.write(f"  注意：{warning['message']}")

@@ -1,0 +1,123 @@
+"""Plan importers: read a plan (.txt, .docx, .xlsx) into tasks, departments and targets.
+
+    from plandocs.readers import extract, ImportFailed
+    result = extract(data, filename="方案.docx")
+    result.to_schema()   # the SCHEMA.md shape
+    result.to_dict()     # plus task text, due, headings, warnings
+
+Command line (development): python -m plandocs.readers.text FILE [--full]
+
+The format is sniffed from the content (magic bytes); the file name is a hint only.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .text import (
+    Extraction,
+    ImportFailed,
+    Para,
+    TableBlock,
+    Target,
+    Task,
+    extract_blocks,
+    extract_text,
+)
+
+__all__ = [
+    "extract",
+    "Extraction",
+    "ImportFailed",
+    "Task",
+    "Target",
+    "Para",
+    "TableBlock",
+    "extract_blocks",
+    "extract_text",
+    "DEFAULT_MAX_BYTES",
+]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _ext(filename: str) -> str:
+    name = (filename or "").lower()
+    return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}MB"
+
+
+def extract(data: bytes | str, *, filename: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
+    """Read a plan from bytes (or already decoded text) and return an Extraction.
+
+    Raises ImportFailed with a Chinese message naming the problem and where it is.
+    """
+    size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+    if size > max_bytes:
+        raise ImportFailed(f"文件「{filename}」过大：{_mib(size)}，超过上限 {_mib(max_bytes)}")
+    if size == 0:
+        raise ImportFailed(f"文件「{filename}」是空文件")
+    if isinstance(data, str):
+        return extract_text(data, filename)
+    ext = _ext(filename)
+    if data.startswith(OLE2_MAGIC):
+        raise ImportFailed(_ole2_message(data, filename, ext))
+    if data.startswith(ZIP_MAGIC) or ext in ("docx", "xlsx", "xlsm"):
+        return _extract_zip(data, filename, ext)
+    if ext in ("doc", "xls"):
+        raise ImportFailed(f"文件「{filename}」不是有效的 {ext} 文件，请另存为 .{ext}x 后再导入")
+    if ext == "pdf" or data.startswith(b"%PDF"):
+        raise ImportFailed(f"文件「{filename}」是 PDF，暂不支持；请另存为 .docx 或复制文字为 .txt 后导入")
+    return extract_text(_decode(data, filename), filename)
+
+
+def _ole2_message(data: bytes, filename: str, ext: str) -> str:
+    """OLE2 container: an encrypted (password) Office file, or an old .doc/.xls."""
+    if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data:
+        return f"文件「{filename}」已加密（设有打开密码），无法读取：请在 Office 中取消密码后重新保存再导入"
+    if ext == "xls" or b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data:
+        return f"文件「{filename}」是旧版 Excel（.xls）格式，请在 Excel 中另存为 .xlsx 后再导入"
+    if ext == "doc" or b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
+        return f"文件「{filename}」是旧版 Word（.doc）格式，请在 Word 中另存为 .docx 后再导入"
+    return f"文件「{filename}」是旧版 Office 格式（.doc/.xls），请另存为 .docx 或 .xlsx 后再导入"
+
+
+def _extract_zip(data: bytes, filename: str, ext: str) -> Extraction:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            bad = z.testzip()
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        kind = {"docx": "Word（.docx）", "xlsx": "Excel（.xlsx）"}.get(ext, "Office")
+        raise ImportFailed(f"文件「{filename}」已损坏：不是有效的 {kind} 文件（压缩包结构无法读取）") from exc
+    if bad:
+        raise ImportFailed(f"文件「{filename}」已损坏：内部文件「{bad}」校验失败")
+    if "word/document.xml" in names:
+        from .docx import extract_docx
+
+        return extract_docx(data, filename)
+    if "xl/workbook.xml" in names:
+        from .xlsx import extract_xlsx
+
+        return extract_xlsx(data, filename)
+    raise ImportFailed(f"文件「{filename}」是压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件")
+
+
+def _decode(data: bytes, filename: str) -> str:
+    """UTF-8 (with or without BOM), then GB18030 (covers GBK/GB2312)."""
+    if b"\x00" in data[:4096]:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        raise ImportFailed(f"文件「{filename}」不是文本文件，也不是 .docx/.xlsx，无法识别格式")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFailed(f"文件「{filename}」的文字编码无法识别（既不是 UTF-8 也不是 GBK）")

@@ -1,0 +1,579 @@
+"""Plan imports: a file or pasted text becomes a draft (PlanImport) that the office reviews and
+corrects, and only a confirmed draft becomes a plan. Reads first, then the writes (services).
+
+The draft keeps the extraction as JSON (Extraction.to_dict()): edits replace tasks and targets
+in that JSON, and the confirm hands it to plan_save_document in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from programmes.models import Plan, path_label
+from responsibilities.models import Department, Jurisdiction
+from responsibilities.selectors import department_name_index, department_resolve
+from responsibilities.services import department_add_alias, departments_ensure
+
+from .models import PlanImport
+from .readers import DEFAULT_MAX_BYTES, ZIP_MAGIC, ImportFailed, extract
+from .services import PlanMeta, normalise_path, plan_save_document
+
+MAX_BYTES = DEFAULT_MAX_BYTES
+TITLE_MAX = Plan._meta.get_field("title").max_length
+TASK_TITLE_MAX = 300  # Task.title
+INDICATOR_MAX = 200  # Indicator.name
+UNIT_MAX = 32  # Indicator.unit
+NAME_MAX = Department._meta.get_field("name").max_length
+# Target values are DecimalField(max_digits=18, decimal_places=4): 14 digits before the point.
+VALUE_LIMIT = Decimal("1e14")
+NEW = "new"
+PASTED_NAME = "粘贴的文字.txt"
+
+
+def too_large_message(*, name: str, size: int) -> str:
+    return _("文件超过20MB：“%(name)s”有%(size)s，请删去图片或拆分后再导入") % {
+        "name": name,
+        "size": f"{size / 1024 / 1024:.1f}MB",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads
+# ---------------------------------------------------------------------------------------------
+
+
+def years_from_title(title: str, *, today: dt.date | None = None) -> tuple[int, int]:
+    """A plan's years as its title prints them (2018—2020年, 2022年), else the current year."""
+    span = re.search(r"((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})", title or "")
+    if span and int(span.group(2)) >= int(span.group(1)):
+        return int(span.group(1)), int(span.group(2))
+    year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title or "")
+    if year:
+        return int(year.group(1)), int(year.group(1))
+    current = (today or dt.date.today()).year
+    return current, current
+
+
+def kind_from_title(title: str) -> str:
+    """The kind of plan its title names: 行动计划, 实施方案 (or 方案), 工作要点."""
+    if "要点" in (title or ""):
+        return Plan.Kind.WORK_POINTS
+    if "行动计划" in (title or ""):
+        return Plan.Kind.ACTION_PLAN
+    if "方案" in (title or ""):
+        return Plan.Kind.IMPLEMENTATION
+    return Plan.Kind.ACTION_PLAN
+
+
+def source_text_render(data: bytes | str, *, filename: str) -> str:
+    """What the office reads beside the extraction: the decoded text, or a Word file's
+    paragraphs and an Excel file's rows, one a line (cells separated by a tab)."""
+    if isinstance(data, str):
+        return data.replace("\r\n", "\n").replace("\r", "\n")
+    if data.startswith(ZIP_MAGIC):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+        if "word/document.xml" in names:
+            return _docx_text(data)
+        if "xl/workbook.xml" in names:
+            return _xlsx_text(data)
+        return ""
+    # The importers' own decoder: UTF-8, then GB18030; the extraction has already succeeded.
+    from .readers import _decode
+
+    return _decode(data, filename).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _docx_text(data: bytes) -> str:
+    import docx
+
+    from .readers.docx import docx_blocks
+    from .readers.text import Para
+
+    lines = []
+    for block in docx_blocks(docx.Document(io.BytesIO(data))):
+        if isinstance(block, Para):
+            lines.append(f"{block.label} {block.text}" if block.label else block.text)
+        else:
+            lines.extend("\t".join(row).rstrip() for row in block.rows)
+    return "\n".join(lines)
+
+
+def _xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    from .readers.xlsx import sheet_rows
+
+    lines = []
+    workbook = load_workbook(io.BytesIO(data), data_only=True)
+    for sheet in workbook.worksheets:
+        if len(workbook.worksheets) > 1:
+            lines.append(f"【{sheet.title}】")
+        lines.extend("\t".join(row).rstrip() for row in sheet_rows(sheet))
+    return "\n".join(lines)
+
+
+def task_label(task: dict) -> str:
+    return path_label([str(p) for p in task.get("path") or []])
+
+
+def draft_names(extraction: dict, *, unit: str = "") -> dict[str, list[str]]:
+    """Each printed department name of the draft's tasks, with the tasks that print it, in
+    order; with a unit (行, 段) each task also says where it is in the source: 2（第3行）."""
+    names: dict[str, list[str]] = {}
+    for task in extraction.get("tasks", []):
+        label = task_label(task)
+        if unit and task.get("line"):
+            label += _("（第%(line)s%(unit)s）") % {"line": task["line"], "unit": unit}
+        for role in ("lead", "participating"):
+            for name in task.get(role) or []:
+                names.setdefault(name, [])
+                if label not in names[name]:
+                    names[name].append(label)
+    return names
+
+
+@dataclass
+class PrintedName:
+    """A printed department name of a draft and what it stands for."""
+
+    name: str
+    tasks: list[str]
+    department: Department | None = None  # resolved by name or alias
+    choice: str = ""  # the office's choice for an unknown name: a department id or "new"
+    chosen: Department | None = None  # the department the choice names
+
+    @property
+    def is_mapped(self) -> bool:
+        return self.department is None and (self.chosen is not None or self.choice == NEW)
+
+    @property
+    def is_unknown(self) -> bool:
+        return self.department is None
+
+
+def plan_import_names(*, plan_import: PlanImport) -> list[PrintedName]:
+    """The draft's printed names, each resolved through the jurisdiction's names and aliases."""
+    jurisdiction = plan_import.jurisdiction
+    index = department_name_index(jurisdiction)
+    by_id = {str(d.pk): d for d in index.values()}
+    names = []
+    for name, tasks in draft_names(plan_import.extraction).items():
+        choice = str(plan_import.department_map.get(name) or "")
+        names.append(
+            PrintedName(
+                name=name,
+                tasks=tasks,
+                department=department_resolve(jurisdiction=jurisdiction, name=name, index=index),
+                choice=choice,
+                chosen=by_id.get(choice),
+            )
+        )
+    return names
+
+
+def plan_import_warnings(*, plan_import: PlanImport, names: list[PrintedName]) -> list[dict]:
+    """What the office should check: the extractor's doubts, unknown names, tasks without a department."""
+    extraction = plan_import.extraction
+    paths = {normalise_path(t["path"]) for t in extraction.get("tasks", [])}
+    paths |= {normalise_path(h["path"]) for h in extraction.get("headings", [])}
+    warnings = []
+    for warning in extraction.get("warnings", []):
+        # Whether a task has a department is computed below from the current draft, so the
+        # extractor's own notice would go stale after an edit.
+        if "没有责任部门" in warning.get("message", ""):
+            continue
+        if warning.get("path") and normalise_path(warning["path"]) not in paths:
+            continue
+        warnings.append({**warning, "kind": "extraction"})
+    for printed in names:
+        if printed.is_unknown and not printed.is_mapped:
+            warnings.append(
+                {
+                    "path": None,
+                    "kind": "department",
+                    "message": _("“%(name)s”不是已登记的部门或别名（见任务%(tasks)s），请选择对应部门或新建")
+                    % {"name": printed.name, "tasks": "、".join(printed.tasks[:5])},
+                }
+            )
+    for task in extraction.get("tasks", []):
+        if not task.get("lead") and not task.get("participating"):
+            warnings.append(
+                {
+                    "path": task["path"],
+                    "kind": "no_department",
+                    "message": _("任务%(task)s「%(title)s」没有责任部门")
+                    % {"task": task_label(task), "title": (task.get("title") or "")[:30]},
+                }
+            )
+    return warnings
+
+
+def commitment_text(target: dict) -> str:
+    """A draft target's commitment as the plan page prints it: ≥ 93%, 2–3个, ≤ 0.3（力争 0.25）."""
+    from targets.models import VALUELESS_COMPARATORS, Comparator, fmt
+
+    comparator = target.get("comparator")
+    if comparator not in Comparator.values:
+        return str(comparator or "")
+    if comparator in VALUELESS_COMPARATORS:
+        return str(Comparator(comparator).label)
+    unit = target.get("unit") or ""
+    try:
+        if comparator == Comparator.RANGE:
+            text = f"{fmt(target.get('value'))}–{fmt(target.get('value_max'))}{unit}"
+        else:
+            symbol = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}[comparator]
+            text = f"{symbol} {fmt(target.get('value'))}{unit}"
+        if target.get("stretch") is not None:
+            text += _("（力争 %(value)s）") % {"value": f"{fmt(target['stretch'])}{unit}"}
+    except (InvalidOperation, ValueError):
+        return ""
+    return text
+
+
+def target_problems(target: dict, *, where: str) -> list[tuple[str, str]]:
+    """A target's values as (field, Chinese message) pairs: numbers finite, a range's upper
+    bound above its value, a known comparator. `where` names the task and the indicator."""
+    from targets.models import VALUELESS_COMPARATORS, Comparator
+
+    problems = []
+    labels = {"value": _("目标值"), "value_max": _("区间上限"), "stretch": _("力争值")}
+    numbers: dict[str, Decimal | None] = {}
+    for key, label in labels.items():
+        raw = target.get(key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            numbers[key] = None
+            continue
+        try:
+            number = Decimal(str(raw).strip())
+        except InvalidOperation:
+            problems.append((key, _("%(where)s：%(field)s“%(value)s”不是数字") % _args(where, label, raw)))
+            continue
+        if not number.is_finite():
+            problems.append(
+                (key, _("%(where)s：%(field)s“%(value)s”不是有限的数字") % _args(where, label, raw))
+            )
+        elif abs(number) >= VALUE_LIMIT:
+            problems.append((key, _("%(where)s：%(field)s“%(value)s”过大") % _args(where, label, raw)))
+        else:
+            numbers[key] = number
+    comparator = target.get("comparator")
+    if comparator not in Comparator.values:
+        problems.append(
+            ("comparator", _("%(where)s：比较方式“%(value)s”无效") % _args(where, _("比较方式"), comparator))
+        )
+        return problems
+    if not (target.get("indicator") or "").strip():
+        problems.append(("indicator", _("%(where)s：请填写指标名称") % {"where": where}))
+    elif len(target["indicator"]) > INDICATOR_MAX:
+        problems.append(
+            ("indicator", _("%(where)s：指标名称超过%(max)s字") % {"where": where, "max": INDICATOR_MAX})
+        )
+    if len(target.get("unit") or "") > UNIT_MAX:
+        problems.append(("unit", _("%(where)s：单位超过%(max)s字") % {"where": where, "max": UNIT_MAX}))
+    if any(key in {p[0] for p in problems} for key in labels):
+        return problems
+    value, value_max, stretch = numbers["value"], numbers["value_max"], numbers["stretch"]
+    if comparator not in VALUELESS_COMPARATORS and value is None:
+        problems.append(("value", _("%(where)s：请填写目标值") % {"where": where}))
+    if comparator == Comparator.RANGE:
+        if value_max is None:
+            problems.append(("value_max", _("%(where)s：区间须填写区间上限") % {"where": where}))
+        elif value is not None and value_max <= value:
+            problems.append(("value_max", _("%(where)s：区间上限须大于目标值") % {"where": where}))
+    elif value_max is not None:
+        problems.append(("value_max", _("%(where)s：只有“区间”才填写区间上限") % {"where": where}))
+    if stretch is not None and value is None:
+        problems.append(("stretch", _("%(where)s：填写力争值时须同时填写目标值") % {"where": where}))
+    return problems
+
+
+def _args(where, label, value) -> dict:
+    return {"where": where, "field": label, "value": value}
+
+
+def target_where(target: dict) -> str:
+    return _("任务%(task)s的指标“%(indicator)s”") % {
+        "task": path_label([str(p) for p in target.get("task_path") or []]),
+        "indicator": (target.get("indicator") or "")[:30],
+    }
+
+
+def draft_problems(extraction: dict) -> list[str]:
+    """Everything that keeps a draft from being saved as a plan, each naming its task and field."""
+    problems = []
+    if not extraction.get("tasks"):
+        problems.append(_("草稿中没有任务"))
+    for task in extraction.get("tasks", []):
+        title = task.get("title") or ""
+        if not title.strip():
+            problems.append(_("任务%(task)s：请填写任务名称") % {"task": task_label(task)})
+        elif len(title) > TASK_TITLE_MAX:
+            problems.append(
+                _("任务%(task)s：任务名称超过%(max)s字") % {"task": task_label(task), "max": TASK_TITLE_MAX}
+            )
+    for target in extraction.get("targets", []):
+        problems += [message for _field, message in target_problems(target, where=target_where(target))]
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes
+# ---------------------------------------------------------------------------------------------
+
+
+def _guard_lengths(document: dict) -> dict:
+    """Titles and names longer than the columns that hold them are cut, with a warning, so a
+    10,000-character paragraph read as a title is seen and corrected, not silently stored."""
+    for task in document["tasks"]:
+        title = task.get("title") or ""
+        if len(title) > TASK_TITLE_MAX:
+            task["title"] = title[:TASK_TITLE_MAX]
+            document["warnings"].append(
+                {
+                    "path": task["path"],
+                    "line": task.get("line"),
+                    "message": _("任务%(task)s的名称有%(length)s字，超过%(max)s字，已截取前%(max)s字，请核对")
+                    % {"task": task_label(task), "length": len(title), "max": TASK_TITLE_MAX},
+                }
+            )
+        for role in ("lead", "participating"):
+            task[role] = [name[:NAME_MAX] for name in task.get(role) or []]
+    for target in document["targets"]:
+        target["indicator"] = (target.get("indicator") or "")[:INDICATOR_MAX]
+        target["unit"] = (target.get("unit") or "")[:UNIT_MAX] or None
+    for heading in document["headings"]:
+        heading["title"] = (heading.get("title") or "")[:TASK_TITLE_MAX]
+    return document
+
+
+@transaction.atomic
+def plan_import_create(
+    *,
+    jurisdiction: Jurisdiction,
+    actor,
+    data: bytes | str,
+    filename: str,
+    title: str = "",
+    kind: str = "",
+    year_start: int | None = None,
+    year_end: int | None = None,
+    document_number: str = "",
+    issuer: str = "",
+) -> PlanImport:
+    """A readable plan becomes a draft of its jurisdiction; an unreadable one raises
+    ImportFailed with the reason in Chinese, and nothing is saved."""
+    extraction = extract(data, filename=filename, max_bytes=MAX_BYTES)
+    document = _guard_lengths(extraction.to_dict())
+    title = (title or document.get("title") or filename.rsplit(".", 1)[0])[:TITLE_MAX]
+    if year_start is None and year_end is None:
+        year_start, year_end = years_from_title(title)
+    else:
+        year_start, year_end = year_start or year_end, year_end or year_start
+    return PlanImport.objects.create(
+        jurisdiction=jurisdiction,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        source_name=filename[:200],
+        source_text=source_text_render(data, filename=filename),
+        extraction=document,
+        title=title,
+        kind=kind or kind_from_title(title),
+        year_start=year_start,
+        year_end=year_end,
+        document_number=document_number,
+        issuer=issuer,
+    )
+
+
+class StaleDraft(ValueError):
+    """Someone saved the draft after this edit began."""
+
+
+@dataclass
+class DraftEdits:
+    """The office's corrections to a draft, by task and target position in the draft."""
+
+    revision: int
+    meta: dict = field(default_factory=dict)
+    tasks: dict[int, dict] = field(default_factory=dict)  # title, lead, participating, delete
+    targets: dict[int, dict] = field(default_factory=dict)  # indicator … unit, delete
+    department_map: dict[str, str] = field(default_factory=dict)
+
+
+@transaction.atomic
+def plan_import_update(*, plan_import: PlanImport, actor, edits: DraftEdits) -> PlanImport:
+    """Edits replace the draft's tasks, targets, meta and department choices; an edit begun on
+    an older revision is refused, so two people cannot silently overwrite each other."""
+    plan_import = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if not plan_import.is_draft:
+        raise ValueError(_("该导入已%(status)s，不能再修改") % {"status": plan_import.get_status_display()})
+    if edits.revision != plan_import.revision:
+        raise StaleDraft(_("这份草稿已被他人修改，请刷新页面后重新修改"))
+    extraction = dict(plan_import.extraction)
+    kept_tasks, deleted_paths = [], set()
+    for index, task in enumerate(extraction.get("tasks", [])):
+        change = edits.tasks.get(index, {})
+        if change.get("delete"):
+            deleted_paths.add(normalise_path(task["path"]))
+            continue
+        kept_tasks.append({**task, **{k: v for k, v in change.items() if k != "delete"}})
+    kept_targets = []
+    for index, target in enumerate(extraction.get("targets", [])):
+        change = edits.targets.get(index, {})
+        if change.get("delete") or normalise_path(target["task_path"]) in deleted_paths:
+            continue
+        kept_targets.append({**target, **{k: v for k, v in change.items() if k != "delete"}})
+    extraction["tasks"] = kept_tasks
+    extraction["targets"] = kept_targets
+    plan_import.extraction = extraction
+    for key, value in edits.meta.items():
+        setattr(plan_import, key, value)
+    names = set(draft_names(extraction))
+    plan_import.department_map = {
+        name: choice for name, choice in edits.department_map.items() if choice and name in names
+    }
+    plan_import.revision += 1
+    plan_import.save()
+    return plan_import
+
+
+@transaction.atomic
+def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
+    """A draft becomes a plan whole or not at all: every printed name must resolve or be mapped
+    (mapped names become aliases, "new" ones new departments), then the plan is saved."""
+    plan_import = PlanImport.objects.select_for_update().select_related("jurisdiction").get(pk=plan_import.pk)
+    if not plan_import.is_draft:
+        raise ValueError(_("该导入已%(status)s，不能再次确认") % {"status": plan_import.get_status_display()})
+    jurisdiction = plan_import.jurisdiction
+    problems = draft_problems(plan_import.extraction)
+    if problems:
+        raise ValueError("；".join(problems[:10]))
+    names = plan_import_names(plan_import=plan_import)
+    departments = {str(d.pk): d for d in Department.objects.filter(jurisdiction=jurisdiction)}
+    unresolved = [p for p in names if p.is_unknown and p.choice != NEW and p.choice not in departments]
+    if unresolved:
+        unit = _("段") if plan_import.source_name.lower().endswith(".docx") else _("行")
+        where = draft_names(plan_import.extraction, unit=unit)
+        raise ValueError(
+            _("以下部门名称尚未对应到部门，请在“部门对应”中选择已有部门或新建：%(names)s")
+            % {
+                "names": "；".join(
+                    _("任务%(tasks)s中的“%(name)s”") % {"tasks": "、".join(where[p.name][:5]), "name": p.name}
+                    for p in unresolved
+                )
+            }
+        )
+    if (
+        plan_import.document_number
+        and Plan.objects.filter(
+            jurisdiction=jurisdiction, document_number=plan_import.document_number
+        ).exists()
+    ):
+        raise ValueError(
+            _("文号“%(number)s”已有工作方案使用，请核对文号") % {"number": plan_import.document_number}
+        )
+    new_names = [p.name for p in names if p.is_unknown and p.choice == NEW]
+    departments_ensure(
+        jurisdiction=jurisdiction,
+        entries=[_new_department(name) for name in new_names],
+    )
+    for printed in names:
+        if printed.is_unknown and printed.choice in departments:
+            department_add_alias(
+                department=departments[printed.choice],
+                name=printed.name,
+                note=_("导入《%(title)s》时对应") % {"title": plan_import.title[:100]},
+            )
+    plan = plan_save_document(
+        jurisdiction=jurisdiction,
+        meta=PlanMeta(
+            title=plan_import.title,
+            kind=plan_import.kind,
+            year_start=plan_import.year_start,
+            year_end=plan_import.year_end,
+            issuer=plan_import.issuer,
+            document_number=plan_import.document_number,
+            source_name=plan_import.source_name,
+            source_text=plan_import.source_text,
+        ),
+        document=plan_import.extraction,
+    )
+    plan_import.status = PlanImport.Status.CONFIRMED
+    plan_import.plan = plan
+    plan_import.save(update_fields=["status", "plan", "updated_at"])
+    _audit(actor, "plan_import.confirm", plan, jurisdiction, plan.title)
+    return plan
+
+
+@transaction.atomic
+def plan_import_document(
+    *, jurisdiction: Jurisdiction, meta: PlanMeta, document: dict, create_departments: bool = False
+) -> Plan:
+    """A plan read on the command line is saved at once: unknown printed names are refused,
+    all of them listed, unless the caller asks for them to be created as departments."""
+    index = department_name_index(jurisdiction)
+    unknown = [
+        name
+        for name in draft_names(document)
+        if department_resolve(jurisdiction=jurisdiction, name=name, index=index) is None
+    ]
+    if unknown and not create_departments:
+        raise ValueError(
+            _(
+                "以下部门名称不是%(jurisdiction)s已登记的部门或别名：%(names)s；请先登记部门或别名，或选择新建部门"
+            )
+            % {"jurisdiction": jurisdiction.name, "names": "、".join(unknown)}
+        )
+    departments_ensure(jurisdiction=jurisdiction, entries=[_new_department(name) for name in unknown])
+    return plan_save_document(jurisdiction=jurisdiction, meta=meta, document=document)
+
+
+def _new_department(name: str) -> dict:
+    # 各成员单位, 各县(区)人民政府: a collective name, whose members the office adds later.
+    kind = Department.Kind.COLLECTIVE if name.startswith("各") else Department.Kind.UNIT
+    return {"name": name, "kind": kind}
+
+
+@transaction.atomic
+def plan_import_discard(*, plan_import: PlanImport, actor) -> PlanImport:
+    """A draft the office gives up is kept, marked discarded; a confirmed one cannot be discarded."""
+    if not plan_import.is_draft:
+        raise ValueError(_("该导入已%(status)s，不能放弃") % {"status": plan_import.get_status_display()})
+    plan_import.status = PlanImport.Status.DISCARDED
+    plan_import.save(update_fields=["status", "updated_at"])
+    _audit(actor, "plan_import.discard", plan_import, plan_import.jurisdiction, plan_import.title)
+    return plan_import
+
+
+def _audit(actor, action, obj, jurisdiction, summary):
+    from responsibilities.services import audit_record
+
+    audit_record(actor=actor, action=action, obj=obj, jurisdiction=jurisdiction, summary=summary)
+
+
+__all__ = [
+    "DraftEdits",
+    "ImportFailed",
+    "MAX_BYTES",
+    "PrintedName",
+    "StaleDraft",
+    "draft_problems",
+    "plan_import_confirm",
+    "plan_import_create",
+    "plan_import_discard",
+    "plan_import_document",
+    "plan_import_names",
+    "plan_import_update",
+    "plan_import_warnings",
+    "target_problems",
+    "years_from_title",
+]

@@ -1,0 +1,140 @@
+"""Writes of plans: saving a plan document (headings, tasks, departments and targets) at once."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from programmes.models import Assignment, Heading, Plan, Task
+from responsibilities.models import Jurisdiction
+from responsibilities.services import departments_resolve_all
+
+
+def normalise_path(path) -> tuple[str, ...]:
+    """Paths compare with ASCII parentheses and without a trailing 、 or .: （一）= (一)."""
+    return tuple(unicodedata.normalize("NFKC", str(p)).strip().rstrip("、.") for p in path)
+
+
+@dataclass
+class PlanMeta:
+    """What the office states about a plan beyond its text."""
+
+    title: str
+    year_start: int
+    year_end: int
+    kind: str = Plan.Kind.ACTION_PLAN
+    issuer: str = ""
+    document_number: str = ""
+    issued_on: object = None
+    reporting_frequency: str = Plan.Frequency.MONTHLY
+    source_name: str = ""
+    source_text: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def document_nodes_in_order(document: dict) -> list[tuple[str, dict]]:
+    """Headings and tasks in reading order: each heading just before its first descendant task."""
+    headings = {normalise_path(h["path"]): h for h in document.get("headings", [])}
+    emitted: set[tuple] = set()
+    nodes: list[tuple[str, dict]] = []
+    for task in document["tasks"]:
+        path = normalise_path(task["path"])
+        for depth in range(1, len(path)):
+            ancestor = path[:depth]
+            if ancestor not in emitted:
+                emitted.add(ancestor)
+                nodes.append(
+                    (
+                        "heading",
+                        headings.get(ancestor, {"path": list(ancestor), "number": ancestor[-1], "title": ""}),
+                    )
+                )
+        nodes.append(("task", task))
+    for path, heading in headings.items():
+        if path not in emitted:
+            nodes.append(("heading", heading))
+    return nodes
+
+
+@transaction.atomic
+def plan_save_document(*, jurisdiction: Jurisdiction, meta: PlanMeta, document: dict) -> Plan:
+    """A plan document (SCHEMA shape plus task text and headings) is saved whole or not at all;
+    every printed department name must resolve to a department of the jurisdiction."""
+    names = {
+        name
+        for task in document["tasks"]
+        for role in ("lead", "participating")
+        for name in task.get(role) or []
+    }
+    departments = departments_resolve_all(jurisdiction=jurisdiction, names=sorted(names))
+
+    plan = Plan.objects.create(
+        jurisdiction=jurisdiction,
+        title=meta.title,
+        kind=meta.kind,
+        issuer=meta.issuer,
+        document_number=meta.document_number,
+        issued_on=meta.issued_on,
+        year_start=meta.year_start,
+        year_end=meta.year_end,
+        reporting_frequency=meta.reporting_frequency,
+        source_name=meta.source_name,
+        source_text=meta.source_text,
+    )
+    headings_by_path: dict[tuple, Heading] = {}
+    tasks_by_path: dict[tuple, Task] = {}
+    assignments = []
+    for position, (kind, node) in enumerate(document_nodes_in_order(document), start=1):
+        path = normalise_path(node["path"])
+        parent = headings_by_path.get(path[:-1])
+        if kind == "heading":
+            headings_by_path[path] = Heading.objects.create(
+                plan=plan,
+                parent=parent,
+                number=node.get("number") or path[-1],
+                path=list(path),
+                title=(node.get("title") or "")[:300],
+                position=position,
+            )
+            continue
+        if path in tasks_by_path:
+            raise ValueError(f"任务编号“{'/'.join(path)}”重复")
+        task = Task.objects.create(
+            plan=plan,
+            heading=parent,
+            number=node.get("number") or path[-1],
+            path=list(path),
+            title=(node.get("title") or "")[:300],
+            text=node.get("text") or "",
+            due=(node.get("due") or "")[:64],
+            position=position,
+        )
+        tasks_by_path[path] = task
+        seen = set()
+        for role in (Assignment.Role.LEAD, Assignment.Role.PARTICIPATING):
+            for order, name in enumerate(node.get(role) or [], start=1):
+                department = departments[name]
+                if (department.pk, role) in seen:
+                    continue
+                seen.add((department.pk, role))
+                assignments.append(
+                    Assignment(task=task, department=department, role=role, printed_name=name, position=order)
+                )
+    Assignment.objects.bulk_create(assignments)
+
+    # Targets hang from tasks; the plan document carries both, so its save creates both in the
+    # same transaction (targets depend on programmes, hence the import here).
+    from targets.services import targets_create_for_tasks
+
+    tasks = Task.objects.filter(plan=plan).prefetch_related("assignments__department")
+    tasks_by_path = {normalise_path(t.path): t for t in tasks}
+    targets = [dict(t, task_path=normalise_path(t["task_path"])) for t in document.get("targets", [])]
+    missing = [t for t in targets if t["task_path"] not in tasks_by_path]
+    if missing:
+        raise ValueError(
+            f"指标“{missing[0].get('indicator')}”所属任务“{'/'.join(missing[0]['task_path'])}”不存在"
+        )
+    targets_create_for_tasks(jurisdiction=jurisdiction, tasks_by_path=tasks_by_path, targets=targets)
+    return plan
