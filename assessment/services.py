@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from programmes.models import Plan
+from qualitycity.formats import decimal_text as fmt
 from responsibilities.models import Department, Membership
 from responsibilities.selectors import user_scope
 from responsibilities.services import audit_record
-from targets.models import fmt
 
 from .compile import AssessmentFrozen, assessment_compile, results_rank, scheme_ensure
 from .models import (

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from qualitycity.formats import decimal_text as fmt
 from qualitycity.tables import BaseTable
-from targets.models import fmt
 from targets.status import TargetStatus
 
 from .selectors import ReportState

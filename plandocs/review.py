@@ -219,7 +219,8 @@ def plan_import_warnings(*, plan_import: PlanImport, names: list[PrintedName]) -
 
 def commitment_text(target: dict) -> str:
     """A draft target's commitment as the plan page prints it: ≥ 93%, 2–3个, ≤ 0.3（力争 0.25）."""
-    from targets.models import VALUELESS_COMPARATORS, Comparator, fmt
+    from qualitycity.formats import decimal_text as fmt
+    from targets.models import VALUELESS_COMPARATORS, Comparator
 
     comparator = target.get("comparator")
     if comparator not in Comparator.values:

@@ -16,3 +16,41 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ApplicationErrorMiddleware:
+    """Turns an ApplicationError that a view let through into the answer the user expects: JSON
+    for the page's scripts, otherwise the message on the page they came from (a POST from a page
+    of this site) or on the error page, always with the error's status."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.contrib import messages
+        from django.http import HttpResponseRedirect, JsonResponse
+        from django.shortcuts import render
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        from .errors import ApplicationError
+
+        if not isinstance(exception, ApplicationError):
+            return None
+        text = str(exception)
+        wants_json = request.headers.get(
+            "x-requested-with"
+        ) == "fetch" or "application/json" in request.headers.get("accept", "")
+        if wants_json:
+            return JsonResponse({"error": text, "field": exception.field}, status=exception.status)
+        back = request.headers.get("referer", "")
+        if request.method == "POST" and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            messages.error(request, text)
+            response = HttpResponseRedirect(back)
+            return response
+        template = "403.html" if exception.status == 403 else "400.html"
+        return render(request, template, {"exception": text}, status=exception.status)

@@ -7,13 +7,12 @@ enters the indicator's value once a period and every plan sees it.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Task
+from qualitycity.formats import decimal_text as fmt
 from responsibilities.models import Department, Jurisdiction
 from responsibilities.selectors import jurisdiction_ids_for_user
 
@@ -154,13 +153,6 @@ class Target(models.Model):
         if self.stretch is not None:
             text += f"（力争 {fmt(self.stretch)}{unit}）"
         return text
-
-
-def fmt(value: Decimal | int | float | None) -> str:
-    """A decimal as printed in a plan: 93, 0.3, 96.8 — no trailing zeros."""
-    if value is None:
-        return ""
-    return format(Decimal(str(value)).normalize(), "f")
 
 
 class MeasurementQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django import template
 
-from targets.models import fmt
+from qualitycity.formats import decimal_text as fmt
 
 register = template.Library()
 
