@@ -6,6 +6,10 @@
     result.to_dict()     # plus task text, due, headings, warnings
 
 Command line (development): python -m plandocs.readers.text FILE [--full]
+(or the management command: manage.py import_plan).
+
+Modules, lowest first: blocks, result → departments, quantities → targets → outline → meta,
+tables → document → text, docx, xlsx.  Lower modules never import higher ones.
 
 The format is sniffed from the content (magic bytes); the file name is a hint only.
 """
@@ -15,16 +19,12 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .text import (
-    Extraction,
-    ImportFailed,
-    Para,
-    TableBlock,
-    Target,
-    Task,
-    extract_blocks,
-    extract_text,
-)
+from django.utils.translation import gettext
+
+from .blocks import Para, TableBlock
+from .document import extract_blocks
+from .result import Extraction, ImportFailed, Target, Task
+from .text import extract_text
 
 __all__ = [
     "extract",
@@ -45,11 +45,13 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 
 def _ext(filename: str) -> str:
+    """The lower-case extension of a file name ('' without one)."""
     name = (filename or "").lower()
     return name.rsplit(".", 1)[-1] if "." in name else ""
 
 
 def _mib(n: int) -> str:
+    """A size in MB with one decimal, as the size-limit message prints it."""
     return f"{n / 1024 / 1024:.1f}MB"
 
 
@@ -60,9 +62,10 @@ def extract(data: bytes | str, *, filename: str, max_bytes: int = DEFAULT_MAX_BY
     """
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:
-        raise ImportFailed(f"文件「{filename}」过大：{_mib(size)}，超过上限 {_mib(max_bytes)}")
+        message = gettext("文件「%(filename)s」过大：%(size)s，超过上限 %(limit)s")
+        raise ImportFailed(message % {"filename": filename, "size": _mib(size), "limit": _mib(max_bytes)})
     if size == 0:
-        raise ImportFailed(f"文件「{filename}」是空文件")
+        raise ImportFailed(gettext("文件「%(filename)s」是空文件") % {"filename": filename})
     if isinstance(data, str):
         return extract_text(data, filename)
     ext = _ext(filename)
@@ -71,33 +74,44 @@ def extract(data: bytes | str, *, filename: str, max_bytes: int = DEFAULT_MAX_BY
     if data.startswith(ZIP_MAGIC) or ext in ("docx", "xlsx", "xlsm"):
         return _extract_zip(data, filename, ext)
     if ext in ("doc", "xls"):
-        raise ImportFailed(f"文件「{filename}」不是有效的 {ext} 文件，请另存为 .{ext}x 后再导入")
+        message = gettext("文件「%(filename)s」不是有效的 %(ext)s 文件，请另存为 .%(ext)sx 后再导入")
+        raise ImportFailed(message % {"filename": filename, "ext": ext})
     if ext == "pdf" or data.startswith(b"%PDF"):
-        raise ImportFailed(f"文件「{filename}」是 PDF，暂不支持；请另存为 .docx 或复制文字为 .txt 后导入")
+        message = gettext("文件「%(filename)s」是 PDF，暂不支持；请另存为 .docx 或复制文字为 .txt 后导入")
+        raise ImportFailed(message % {"filename": filename})
     return extract_text(_decode(data, filename), filename)
 
 
 def _ole2_message(data: bytes, filename: str, ext: str) -> str:
     """OLE2 container: an encrypted (password) Office file, or an old .doc/.xls."""
     if "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data:
-        return f"文件「{filename}」已加密（设有打开密码），无法读取：请在 Office 中取消密码后重新保存再导入"
+        message = gettext(
+            "文件「%(filename)s」已加密（设有打开密码），无法读取：请在 Office 中取消密码后重新保存再导入"
+        )
+        return message % {"filename": filename}
     if ext == "xls" or b"W\x00o\x00r\x00k\x00b\x00o\x00o\x00k" in data:
-        return f"文件「{filename}」是旧版 Excel（.xls）格式，请在 Excel 中另存为 .xlsx 后再导入"
+        message = gettext("文件「%(filename)s」是旧版 Excel（.xls）格式，请在 Excel 中另存为 .xlsx 后再导入")
+        return message % {"filename": filename}
     if ext == "doc" or b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
-        return f"文件「{filename}」是旧版 Word（.doc）格式，请在 Word 中另存为 .docx 后再导入"
-    return f"文件「{filename}」是旧版 Office 格式（.doc/.xls），请另存为 .docx 或 .xlsx 后再导入"
+        message = gettext("文件「%(filename)s」是旧版 Word（.doc）格式，请在 Word 中另存为 .docx 后再导入")
+        return message % {"filename": filename}
+    message = gettext("文件「%(filename)s」是旧版 Office 格式（.doc/.xls），请另存为 .docx 或 .xlsx 后再导入")
+    return message % {"filename": filename}
 
 
 def _extract_zip(data: bytes, filename: str, ext: str) -> Extraction:
+    """A zip container is .docx or .xlsx by its parts, whatever its name says."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
             bad = z.testzip()
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         kind = {"docx": "Word（.docx）", "xlsx": "Excel（.xlsx）"}.get(ext, "Office")
-        raise ImportFailed(f"文件「{filename}」已损坏：不是有效的 {kind} 文件（压缩包结构无法读取）") from exc
+        message = gettext("文件「%(filename)s」已损坏：不是有效的 %(kind)s 文件（压缩包结构无法读取）")
+        raise ImportFailed(message % {"filename": filename, "kind": kind}) from exc
     if bad:
-        raise ImportFailed(f"文件「{filename}」已损坏：内部文件「{bad}」校验失败")
+        message = gettext("文件「%(filename)s」已损坏：内部文件「%(member)s」校验失败")
+        raise ImportFailed(message % {"filename": filename, "member": bad})
     if "word/document.xml" in names:
         from .docx import extract_docx
 
@@ -106,7 +120,8 @@ def _extract_zip(data: bytes, filename: str, ext: str) -> Extraction:
         from .xlsx import extract_xlsx
 
         return extract_xlsx(data, filename)
-    raise ImportFailed(f"文件「{filename}」是压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件")
+    message = gettext("文件「%(filename)s」是压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件")
+    raise ImportFailed(message % {"filename": filename})
 
 
 def _decode(data: bytes, filename: str) -> str:
@@ -114,10 +129,12 @@ def _decode(data: bytes, filename: str) -> str:
     if b"\x00" in data[:4096]:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16")
-        raise ImportFailed(f"文件「{filename}」不是文本文件，也不是 .docx/.xlsx，无法识别格式")
+        message = gettext("文件「%(filename)s」不是文本文件，也不是 .docx/.xlsx，无法识别格式")
+        raise ImportFailed(message % {"filename": filename})
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise ImportFailed(f"文件「{filename}」的文字编码无法识别（既不是 UTF-8 也不是 GBK）")
+    message = gettext("文件「%(filename)s」的文字编码无法识别（既不是 UTF-8 也不是 GBK）")
+    raise ImportFailed(message % {"filename": filename})

@@ -11,7 +11,12 @@ import io
 import re
 import zipfile
 
-from .text import Extraction, ImportFailed, Para, TableBlock, extract_blocks, match_number, normalize
+from django.utils.translation import gettext, pgettext
+
+from .blocks import Para, TableBlock, normalize
+from .document import extract_blocks
+from .outline import match_number
+from .result import Extraction, ImportFailed
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -86,6 +91,7 @@ class Numbering:
         }
 
     def label(self, num_id: str, ilvl: int) -> str | None:
+        """Count one more item at this level and print its label ('(三)'); None for bullets."""
         spec = self.levels.get((num_id, ilvl))
         if not spec:
             return None
@@ -136,6 +142,7 @@ def _table_rows(table) -> list[list[str]]:
 
 
 def docx_blocks(document) -> list[Para | TableBlock]:
+    """Paragraphs (with their Word auto-number label) and tables of a document, in order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -163,22 +170,24 @@ def docx_blocks(document) -> list[Para | TableBlock]:
         elif child.tag == f"{W}tbl":
             n_table += 1
             rows = _table_rows(Table(child, document))
-            blocks.append(TableBlock(rows=rows, line=n_para, where=f"第{n_table}个表格"))
+            where = gettext("第%(n)s个表格") % {"n": n_table}
+            blocks.append(TableBlock(rows=rows, line=n_para, where=where))
     return blocks
 
 
 def extract_docx(data: bytes, filename: str) -> Extraction:
+    """A .docx file's bytes → Extraction; a file python-docx cannot open raises ImportFailed."""
     try:
         import docx
 
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFailed(
-            f"文件「{filename}」已损坏：不是有效的 Word（.docx）文件（{type(exc).__name__}）"
-        ) from exc
+        message = gettext("文件「%(filename)s」已损坏：不是有效的 Word（.docx）文件（%(error)s）")
+        raise ImportFailed(message % {"filename": filename, "error": type(exc).__name__}) from exc
     except Exception as exc:  # python-docx raises its own errors for broken parts
-        raise ImportFailed(f"文件「{filename}」无法作为 Word（.docx）读取：{exc}") from exc
+        message = gettext("文件「%(filename)s」无法作为 Word（.docx）读取：%(error)s")
+        raise ImportFailed(message % {"filename": filename, "error": exc}) from exc
     blocks = docx_blocks(document)
     if not blocks:
-        raise ImportFailed(f"文件「{filename}」中没有文字内容")
-    return extract_blocks(blocks, filename, where="段")
+        raise ImportFailed(gettext("文件「%(filename)s」中没有文字内容") % {"filename": filename})
+    return extract_blocks(blocks, filename, where=pgettext("what the numbers in 第N段 count", "段"))

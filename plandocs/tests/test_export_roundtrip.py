@@ -8,7 +8,7 @@ import pytest
 from bench.demo import sample_load, sample_paths
 from plandocs.exporters import plan_export
 from plandocs.readers import extract
-from plandocs.readers.text import stated_targets
+from plandocs.readers.tables import stated_targets
 from plandocs.services import normalise_path
 
 

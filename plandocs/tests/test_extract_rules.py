@@ -2,7 +2,9 @@
 
 import pytest
 
-from plandocs.readers.text import extract_targets, extract_text, parse_departments
+from plandocs.readers.departments import parse_departments
+from plandocs.readers.targets import extract_targets
+from plandocs.readers.text import extract_text
 
 
 def plan(body: str, title: str = "某市质量提升行动方案"):

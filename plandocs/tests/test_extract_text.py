@@ -1,8 +1,6 @@
 """Plain-text plans end to end: outline, chrome, departments, appendix tables, API shape."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from plandocs.readers import extract
@@ -134,17 +132,3 @@ def test_to_dict_and_schema_are_json():
     d = r.to_dict()
     assert d["tasks"][0]["text"] and "due" in d["tasks"][0]
     assert json.loads(json.dumps(r.to_schema(), ensure_ascii=False))["doc"] == "要点.txt"
-
-
-def test_cli_prints_schema_json(tmp_path):
-    f = tmp_path / "plan.txt"
-    f.write_text(COUNTY_PLAN, encoding="utf-8")
-    out = subprocess.run(
-        [sys.executable, "-m", "plandocs.readers.text", str(f)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    data = json.loads(out)
-    assert set(data) == {"doc", "title", "tasks", "targets"}
