@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,8 +26,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key only ever serves the embedded first look; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-embedded-default-key-change-me-in-production")
+# The fallback key only ever serves the embedded first look; production refuses to start
+# without a key of its own (below), since anyone can read this one and forge sessions with it.
+EMBEDDED_SECRET_KEY = "insecure-embedded-default-key-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", EMBEDDED_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -242,6 +245,11 @@ CONTENT_SECURITY_POLICY = {
 # Production (DEPLOYMENT=production) behind an HTTPS reverse proxy: secure cookies, HSTS and
 # a redirect to HTTPS; `manage.py check --deploy` passes with no warning (make test runs it).
 if os.environ.get("DEPLOYMENT") == "production":
+    if SECRET_KEY == EMBEDDED_SECRET_KEY or len(set(SECRET_KEY)) < 5 or len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured(
+            "生产环境必须设置自己的 SECRET_KEY（至少 50 个字符的随机串），不能使用内置的演示密钥。"
+            " Production needs its own SECRET_KEY of at least 50 random characters."
+        )
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

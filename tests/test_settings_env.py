@@ -50,3 +50,27 @@ def test_set_environment_gives_postgresql_and_a_redis_worker():
     assert s["cache"].endswith("RedisCache")
     assert s["debug"] is True
     assert s["hosts"] == ["zlqs.example.gov.cn", "10.0.0.5"]
+
+
+def _production(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in KEYS}
+    clean.update(env, DJANGO_SETTINGS_MODULE="qualitycity.settings", DEPLOYMENT="production")
+    clean.setdefault("ALLOWED_HOSTS", "zlqs.example.gov.cn")
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True)
+
+
+def test_production_refuses_to_start_without_a_key_of_its_own():
+    from qualitycity.settings import EMBEDDED_SECRET_KEY
+
+    # given production settings with no key, the committed fallback key, or a short one
+    for env in ({}, {"SECRET_KEY": EMBEDDED_SECRET_KEY}, {"SECRET_KEY": "short-key"}):
+        # when the settings load, then they refuse with a message that names the setting
+        result = _production(**env)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_production_starts_with_its_own_key():
+    result = _production(SECRET_KEY="k7" * 30 + "Zq!x")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["debug"] is False
