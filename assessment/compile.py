@@ -4,6 +4,11 @@ penalty and veto items applied, totals ranked, and the plain-language reason for
 The figures are computed first (reads only, progress reported on the way); then the result is
 written in one transaction that replaces the plan's draft for the period, so a worker killed at
 any point leaves either the old draft or the new one, never half of one.
+
+The raw figures and the reasons for points lost are stored with the scores and printed in the
+考核通报, an official Chinese document: they stay Chinese whatever the language, like the
+report's own wording (exporters/base.py). The job's progress stages are for the office's page and
+are translated.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programmes.models import Assignment, Plan
+from qualitycity.errors import Conflict
+from qualitycity.formats import decimal_text
 from reports.models import DepartmentReport, ReportingPeriod, TaskEntry
 from responsibilities.models import Department
 from responsibilities.services import audit_record
@@ -58,7 +65,7 @@ DEFAULT_WEIGHTS = [
 ]
 
 
-class AssessmentFrozen(ValidationError):
+class AssessmentFrozen(Conflict):
     """The period's assessment is published; it never changes."""
 
 
@@ -68,7 +75,7 @@ def q(value) -> Decimal:
 
 def pts(value: Decimal) -> str:
     """Points as read aloud: 1.5, 2, 0.25."""
-    return format(q(value).normalize(), "f")
+    return decimal_text(q(value))
 
 
 def md(day: dt.date) -> str:
@@ -251,22 +258,11 @@ def _tasks_by_department(plan: Plan, departments: list[Department]):
     return tasks, leads
 
 
-def assessment_compute(
-    *,
-    plan: Plan,
-    period: AssessmentPeriod,
-    as_of: dt.date,
-    progress: Callable[[int, str], None] | None = None,
-) -> list[DepartmentFigures]:
-    """Each assessed department's criteria figures and its bonus, penalty and veto items."""
-    progress = progress or (lambda percent, stage: None)
-    scheme = scheme_ensure(plan=plan)
-    criteria = list(scheme.criteria.all())
-    departments = list(plan_departments(plan=plan))
-    periods = periods_assessed(plan=plan, period=period, as_of=as_of)
+def _reports_by_department(periods: list[ReportingPeriod], departments: list[Department]):
+    """What the reports say, by department: the first version of each period's report (when it
+    was submitted), the latest submitted one per period, and the office's ratings of approved
+    reports not since corrected."""
     by_period = {p.pk: p for p in periods}
-    progress(10, "读取月报")
-
     reports = list(
         DepartmentReport.objects.filter(period__in=periods, department__in=departments)
         .only("pk", "period_id", "department_id", "version", "status", "is_late", "submitted_at", "rating")
@@ -291,29 +287,11 @@ def assessment_compute(
             and report.rating is not None
         ):
             rated[report.department_id].append((by_period[report.period_id], report.rating))
-    progress(25, "读取任务进展")
+    return firsts, latest_submitted, rated
 
-    tasks, leads = _tasks_by_department(plan, departments)
-    report_keys = {r.pk: key for key, r in latest_submitted.items()}
-    filled: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    entries = (
-        TaskEntry.objects.filter(report_id__in=list(report_keys), task__plan=plan)
-        .exclude(progress="")
-        .values_list("report_id", "task_id")
-    )
-    for report_id, task_id in entries.iterator(chunk_size=5000):
-        department_id, period_id = report_keys[report_id]
-        filled[department_id].add((period_id, task_id))
-    progress(40, "评估目标完成情况")
 
-    targets = list(Target.objects.filter(task__plan=plan).select_related("task__plan", "indicator"))
-    readings = target_readings(targets, as_of=min(period.end, as_of))
-    targets_by_department: dict[int, list[Target]] = defaultdict(list)
-    for department in departments:
-        led = leads.get(department.pk, set())
-        targets_by_department[department.pk] = [t for t in targets if t.task_id in led]
-    progress(55, "计算各部门得分")
-
+def _items_by_department(plan: Plan, period: AssessmentPeriod) -> dict[int, list[dict]]:
+    """The bonus, penalty and veto items of the period, by department, in date order."""
     items: dict[int, list[dict]] = defaultdict(list)
     for item in AssessmentItem.objects.filter(
         plan=plan, occurred_on__gte=period.start, occurred_on__lte=period.end
@@ -326,7 +304,49 @@ def assessment_compute(
                 "date": item.occurred_on.isoformat(),
             }
         )
+    return items
 
+
+def assessment_compute(
+    *,
+    plan: Plan,
+    period: AssessmentPeriod,
+    as_of: dt.date,
+    progress: Callable[[int, str], None] | None = None,
+) -> list[DepartmentFigures]:
+    """Each assessed department's criteria figures and its bonus, penalty and veto items."""
+    progress = progress or (lambda percent, stage: None)
+    scheme = scheme_ensure(plan=plan)
+    criteria = list(scheme.criteria.all())
+    departments = list(plan_departments(plan=plan))
+    periods = periods_assessed(plan=plan, period=period, as_of=as_of)
+    progress(10, _("读取月报"))
+
+    firsts, latest_submitted, rated = _reports_by_department(periods, departments)
+    progress(25, _("读取任务进展"))
+
+    tasks, leads = _tasks_by_department(plan, departments)
+    report_keys = {r.pk: key for key, r in latest_submitted.items()}
+    filled: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    entries = (
+        TaskEntry.objects.filter(report_id__in=list(report_keys), task__plan=plan)
+        .exclude(progress="")
+        .values_list("report_id", "task_id")
+    )
+    for report_id, task_id in entries.iterator(chunk_size=5000):
+        department_id, period_id = report_keys[report_id]
+        filled[department_id].add((period_id, task_id))
+    progress(40, _("评估目标完成情况"))
+
+    targets = list(Target.objects.filter(task__plan=plan).select_related("task__plan", "indicator"))
+    readings = target_readings(targets, as_of=min(period.end, as_of))
+    targets_by_department: dict[int, list[Target]] = defaultdict(list)
+    for department in departments:
+        led = leads.get(department.pk, set())
+        targets_by_department[department.pk] = [t for t in targets if t.task_id in led]
+    progress(55, _("计算各部门得分"))
+
+    items = _items_by_department(plan, period)
     figures = []
     for department in departments:
         row = []
@@ -352,7 +372,7 @@ def assessment_compute(
             else:
                 row.append(rating_figure(weight=weight, rated=rated[department.pk]))
         figures.append(DepartmentFigures(department, row, items[department.pk]))
-    progress(70, "写入考核结果")
+    progress(70, _("写入考核结果"))
     return figures
 
 
@@ -444,6 +464,14 @@ def _test_pause() -> None:
         time.sleep(pause)
 
 
+def require_period_open(*, plan: Plan, period: AssessmentPeriod, message=None) -> None:
+    """A period whose assessment is published is frozen: nothing recomputes or rescores it."""
+    if Assessment.objects.filter(
+        plan=plan, start=period.start, end=period.end, status=Assessment.Status.PUBLISHED
+    ).exists():
+        raise AssessmentFrozen(message or _("该期考核结果已发布，不能重新计算"))
+
+
 def assessment_compile(
     *,
     plan: Plan,
@@ -455,36 +483,25 @@ def assessment_compile(
     """Compiling replaces the plan's draft for the period in one transaction; a published
     assessment is frozen and refuses a re-run."""
     as_of = as_of or timezone.localdate()
-    if Assessment.objects.filter(
-        plan=plan, start=period.start, end=period.end, status=Assessment.Status.PUBLISHED
-    ).exists():
-        raise AssessmentFrozen("该期考核结果已发布，不能重新计算")
+    require_period_open(plan=plan, period=period)
     figures = assessment_compute(plan=plan, period=period, as_of=as_of, progress=progress)
     return _write(plan=plan, period=period, figures=figures, actor=actor, as_of=as_of)
 
 
-@transaction.atomic
-def _write(*, plan, period, figures, actor, as_of) -> Assessment:
-    # One compile at a time per plan: the scheme row is the lock; a second run waits here and
-    # then replaces the first one's draft.
-    scheme = AssessmentScheme.objects.select_for_update().get(plan=plan)
-    same = Assessment.objects.filter(plan=plan, start=period.start, end=period.end)
-    if same.filter(status=Assessment.Status.PUBLISHED).exists():
-        raise AssessmentFrozen("该期考核结果已发布，不能重新计算")
-    old = same.filter(status=Assessment.Status.DRAFT).first()
-    finals: dict[tuple[int, str], tuple[Decimal, str]] = {}
-    old_files = []
-    if old is not None:
-        # The office's final scores survive a re-run; the computed ones are replaced.
-        finals = {
-            (department_id, kind): (final, reason)
-            for department_id, kind, final, reason in CriterionScore.objects.filter(
-                result__assessment=old, final__isnull=False
-            ).values_list("result__department_id", "kind", "final", "final_reason")
-        }
-        old_files = [f.name for f in (old.xlsx, old.pdf, old.docx) if f]
-        old.delete()
-    selfs = {
+def _finals_of(old: Assessment) -> dict[tuple[int, str], tuple[Decimal, str]]:
+    """The office's final scores of the draft a re-run replaces: they survive it, by department
+    and criterion; the computed ones are replaced."""
+    return {
+        (department_id, kind): (final, reason)
+        for department_id, kind, final, reason in CriterionScore.objects.filter(
+            result__assessment=old, final__isnull=False
+        ).values_list("result__department_id", "kind", "final", "final_reason")
+    }
+
+
+def _self_scores_of(plan: Plan, period: AssessmentPeriod) -> dict[tuple[int, str], tuple[Decimal, str]]:
+    """The departments' submitted self-scores of the period, by department and criterion."""
+    return {
         (department_id, kind): (score, justification)
         for department_id, kind, score, justification in SelfScore.objects.filter(
             self_assessment__plan=plan,
@@ -493,6 +510,23 @@ def _write(*, plan, period, figures, actor, as_of) -> Assessment:
             self_assessment__submitted_at__isnull=False,
         ).values_list("self_assessment__department_id", "kind", "score", "justification")
     }
+
+
+@transaction.atomic
+def _write(*, plan, period, figures, actor, as_of) -> Assessment:
+    # One compile at a time per plan: the scheme row is the lock; a second run waits here and
+    # then replaces the first one's draft.
+    scheme = AssessmentScheme.objects.select_for_update().get(plan=plan)
+    require_period_open(plan=plan, period=period)
+    same = Assessment.objects.filter(plan=plan, start=period.start, end=period.end)
+    old = same.filter(status=Assessment.Status.DRAFT).first()
+    finals: dict[tuple[int, str], tuple[Decimal, str]] = {}
+    old_files = []
+    if old is not None:
+        finals = _finals_of(old)
+        old_files = [f.name for f in (old.xlsx, old.pdf, old.docx) if f]
+        old.delete()
+    selfs = _self_scores_of(plan, period)
     assessment = Assessment.objects.create(
         plan=plan,
         kind=period.kind,
@@ -565,7 +599,12 @@ def _write(*, plan, period, figures, actor, as_of) -> Assessment:
         action="assessment.compile",
         obj=assessment,
         jurisdiction=plan.jurisdiction,
-        summary=f"计算{assessment}（{len(results)}个部门）" + ("，替换原草稿" if old is not None else ""),
+        summary=(
+            _("计算%(assessment)s（%(count)s个部门），替换原草稿")
+            if old is not None
+            else _("计算%(assessment)s（%(count)s个部门）")
+        )
+        % {"assessment": assessment, "count": len(results)},
     )
     if old_files:
         from .models import assessment_storage

@@ -46,16 +46,14 @@ class RunForm(forms.Form):
     )
 
     def period(self, *, year_start_month: int):
+        """The period asked for; a quarter or month out of range raises ApplicationError."""
         data = self.cleaned_data
-        try:
-            return assessment_period(
-                kind=data["kind"],
-                year=data["year"],
-                number=data["number"] or 1,
-                year_start_month=year_start_month,
-            )
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        return assessment_period(
+            kind=data["kind"],
+            year=data["year"],
+            number=data["number"] or 1,
+            year_start_month=year_start_month,
+        )
 
 
 class FinalForm(forms.Form):

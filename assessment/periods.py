@@ -7,6 +7,10 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
+from qualitycity.errors import ApplicationError
+
 from .models import PeriodKind
 
 
@@ -18,7 +22,8 @@ class AssessmentPeriod:
 
     @property
     def label(self) -> str:
-        """2026年3月 / 2025年度第3季度 / 2026年度 / 2025—2026年度 (a July–June year)."""
+        """2026年3月 / 2025年度第3季度 / 2026年度 / 2025—2026年度 (a July–June year). Stored with
+        the assessment and printed in its 考核通报, so Chinese whatever the language."""
         if self.kind == PeriodKind.MONTH:
             return f"{self.start.year}年{self.start.month}月"
         year = self.start.year if self.start.year == self.end.year else f"{self.start.year}—{self.end.year}"
@@ -52,19 +57,15 @@ def assessment_period(
         return AssessmentPeriod(kind, first, _month_end(_add_months(first, 11)))
     if kind == PeriodKind.QUARTER:
         if not 1 <= number <= 4:
-            raise ValueError("季度应为1到4")
+            raise ApplicationError(_("季度应为1到4"), field="number")
         start = _add_months(first, 3 * (number - 1))
         return AssessmentPeriod(kind, start, _month_end(_add_months(start, 2)))
     if kind == PeriodKind.MONTH:
         if not 1 <= number <= 12:
-            raise ValueError("月份应为1到12")
+            raise ApplicationError(_("月份应为1到12"), field="number")
         start = dt.date(year, number, 1)
         return AssessmentPeriod(kind, start, _month_end(start))
-    raise ValueError(f"未知的考核周期：{kind}")
-
-
-def period_of(*, kind: str, start: dt.date, end: dt.date) -> AssessmentPeriod:
-    return AssessmentPeriod(kind, start, end)
+    raise ApplicationError(_("未知的考核周期：%(kind)s") % {"kind": kind}, field="kind")
 
 
 def last_closed_periods(*, today: dt.date, year_start_month: int) -> list[AssessmentPeriod]:

@@ -7,17 +7,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from programmes.models import Plan
+from qualitycity.errors import ApplicationError, Conflict
 from qualitycity.formats import decimal_text as fmt
-from responsibilities.models import Department, Membership
-from responsibilities.selectors import user_scope
+from responsibilities.models import Department
 from responsibilities.services import audit_record
 
-from .compile import AssessmentFrozen, assessment_compile, results_rank, scheme_ensure
+from .access import department_check_member, plan_check_office
+from .compile import AssessmentFrozen, assessment_compile, require_period_open, results_rank, scheme_ensure
 from .models import (
     Assessment,
     AssessmentItem,
@@ -29,12 +30,6 @@ from .models import (
     SelfScore,
 )
 from .periods import AssessmentPeriod
-
-
-def require_office_of_plan(plan: Plan, user) -> None:
-    if not user_scope(user).is_office_of(plan.jurisdiction_id):
-        raise PermissionDenied("只有质强办可以管理考核")
-
 
 # Scheme and items ------------------------------------------------------------------------------
 
@@ -53,15 +48,16 @@ def scheme_update(
 ) -> AssessmentScheme:
     """The office sets the weights (adding up to 100), the A > B > C thresholds, the bonus cap and
     the month the assessment year starts."""
-    require_office_of_plan(plan, actor)
-    if sum(weights.values(), Decimal(0)) != 100:
-        raise ValidationError(f"各项分值合计应为100分，现为{sum(weights.values(), Decimal(0))}分")
+    plan_check_office(plan=plan, user=actor)
+    total = sum(weights.values(), Decimal(0))
+    if total != 100:
+        raise ApplicationError(_("各项分值合计应为100分，现为%(total)s分") % {"total": total})
     if any(w < 0 for w in weights.values()):
-        raise ValidationError("分值不能为负数")
+        raise ApplicationError(_("分值不能为负数"))
     if not grade_a > grade_b > grade_c >= 0:
-        raise ValidationError("等次分数线应满足：优秀 > 良好 > 合格 ≥ 0")
+        raise ApplicationError(_("等次分数线应满足：优秀 > 良好 > 合格 ≥ 0"))
     if not 1 <= year_start_month <= 12:
-        raise ValidationError("考核年度起始月应为1到12")
+        raise ApplicationError(_("考核年度起始月应为1到12"), field="year_start_month")
     scheme = AssessmentScheme.objects.select_for_update().get(pk=scheme_ensure(plan=plan).pk)
     before = {
         "weights": {c.kind: str(c.weight) for c in scheme.criteria.all()},
@@ -81,7 +77,7 @@ def scheme_update(
         action="assessment.scheme",
         obj=scheme,
         jurisdiction=plan.jurisdiction,
-        summary=f"修改{plan}考核方案",
+        summary=_("修改%(plan)s考核方案") % {"plan": plan},
         before=before,
         after={"weights": {k: str(v) for k, v in weights.items()}, "grade_a": str(grade_a)},
     )
@@ -100,18 +96,18 @@ def item_add(
     occurred_on: dt.date,
 ) -> AssessmentItem:
     """A bonus, penalty or veto item needs a reason; bonus and penalty points are above 0."""
-    require_office_of_plan(plan, actor)
+    plan_check_office(plan=plan, user=actor)
     if department.jurisdiction_id != plan.jurisdiction_id:
-        raise PermissionDenied("部门不属于该方案所在行政区")
+        raise ApplicationError(_("部门不属于该方案所在行政区"), field="department")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("请填写加减分或否决的事由")
+        raise ApplicationError(_("请填写加减分或否决的事由"), field="reason")
     if kind not in AssessmentItem.Kind.values:
-        raise ValidationError("类型无效")
+        raise ApplicationError(_("类型无效"), field="kind")
     if kind == AssessmentItem.Kind.VETO:
         points = Decimal(0)
     elif not Decimal(0) < points <= 100:
-        raise ValidationError("分值应大于0且不超过100")
+        raise ApplicationError(_("分值应大于0且不超过100"), field="points")
     item = AssessmentItem.objects.create(
         plan=plan,
         department=department,
@@ -126,7 +122,7 @@ def item_add(
         action="assessment.item_add",
         obj=item,
         jurisdiction=plan.jurisdiction,
-        summary=f"{department}{item.get_kind_display()}{'' if kind == 'veto' else f' {points}分'}：{reason[:100]}",
+        summary=_item_summary(item),
     )
     return item
 
@@ -134,15 +130,23 @@ def item_add(
 @transaction.atomic
 def item_remove(*, item: AssessmentItem, actor) -> None:
     """The office may withdraw an item; published assessments keep the copy they were compiled with."""
-    require_office_of_plan(item.plan, actor)
+    plan_check_office(plan=item.plan, user=actor)
     audit_record(
         actor=actor,
         action="assessment.item_remove",
         obj=item,
         jurisdiction=item.plan.jurisdiction,
-        summary=f"撤销{item}",
+        summary=_("撤销%(item)s") % {"item": item},
     )
     item.delete()
+
+
+def _item_summary(item: AssessmentItem) -> str:
+    """The audit line of an item: 某局加分 2分：获省长质量奖, or 某局一票否决：事由."""
+    values = {"department": item.department, "kind": item.get_kind_display(), "reason": item.reason[:100]}
+    if item.kind == AssessmentItem.Kind.VETO:
+        return _("%(department)s%(kind)s：%(reason)s") % values
+    return _("%(department)s%(kind)s %(points)s分：%(reason)s") % {**values, "points": item.points}
 
 
 # Self-assessment -------------------------------------------------------------------------------
@@ -159,25 +163,27 @@ def self_assessment_submit(
 ) -> SelfAssessment:
     """A department's liaison or head submits a score per criterion (0 to its weight) with a
     short justification; submitting again replaces it until the period's assessment is published."""
-    if not Membership.objects.filter(user=actor, department=department, is_active=True).exists():
-        raise PermissionDenied("只能提交本部门的自评")
-    if Assessment.objects.filter(
-        plan=plan, start=period.start, end=period.end, status=Assessment.Status.PUBLISHED
-    ).exists():
-        raise ValidationError("该期考核结果已发布，不能再提交自评")
+    department_check_member(department=department, user=actor)
+    if not scores:
+        raise ApplicationError(_("请至少填写一项自评分"))
+    require_period_open(plan=plan, period=period, message=_("该期考核结果已发布，不能再提交自评"))
     weights = {c.kind: c.weight for c in scheme_ensure(plan=plan).criteria.all()}
     for kind, data in scores.items():
         if kind not in weights:
-            raise ValidationError("考核内容无效")
+            raise ApplicationError(_("考核内容无效"))
         if not Decimal(0) <= data["score"] <= weights[kind]:
-            raise ValidationError(f"“{CriterionKind(kind).label}”自评分应在0到{fmt(weights[kind])}分之间")
-    record, _ = SelfAssessment.objects.select_for_update().get_or_create(
+            raise ApplicationError(
+                _("“%(criterion)s”自评分应在0到%(weight)s分之间")
+                % {"criterion": CriterionKind(kind).label, "weight": fmt(weights[kind])},
+                field=f"score-{kind}",
+            )
+    record, _created = SelfAssessment.objects.select_for_update().get_or_create(
         plan=plan, department=department, start=period.start, end=period.end
     )
     record.submitted_at, record.submitted_by = timezone.now(), actor
     record.save(update_fields=["submitted_at", "submitted_by"])
     for kind, data in scores.items():
-        row, _ = SelfScore.objects.update_or_create(
+        row, _created = SelfScore.objects.update_or_create(
             self_assessment=record,
             kind=kind,
             defaults={"score": data["score"], "justification": (data.get("justification") or "")[:500]},
@@ -199,7 +205,7 @@ def self_assessment_submit(
         action="assessment.self_submit",
         obj=record,
         jurisdiction=plan.jurisdiction,
-        summary=f"{department}提交{period.label}自评",
+        summary=_("%(department)s提交%(period)s自评") % {"department": department, "period": period.label},
         after={k: str(v["score"]) for k, v in scores.items()},
     )
     return record
@@ -213,11 +219,8 @@ def assessment_run_request(*, plan: Plan, period: AssessmentPeriod, actor=None) 
     """A compile is one job per plan and period at a time: asking again while one is queued or
     running returns that one; a published period refuses."""
     if actor is not None:
-        require_office_of_plan(plan, actor)
-    if Assessment.objects.filter(
-        plan=plan, start=period.start, end=period.end, status=Assessment.Status.PUBLISHED
-    ).exists():
-        raise AssessmentFrozen("该期考核结果已发布，不能重新计算")
+        plan_check_office(plan=plan, user=actor)
+    require_period_open(plan=plan, period=period)
     run, created = AssessmentRun.objects.get_or_create(
         plan=plan,
         start=period.start,
@@ -227,7 +230,7 @@ def assessment_run_request(*, plan: Plan, period: AssessmentPeriod, actor=None) 
             "kind": period.kind,
             "status": AssessmentRun.Status.PENDING,
             "requested_by": actor if getattr(actor, "is_authenticated", False) else None,
-            "stage": "排队中",
+            "stage": _("排队中"),
         },
     )
     if created:
@@ -236,7 +239,7 @@ def assessment_run_request(*, plan: Plan, period: AssessmentPeriod, actor=None) 
             action="assessment.run",
             obj=run,
             jurisdiction=plan.jurisdiction,
-            summary=f"发起{plan}{period.label}考核计算",
+            summary=_("发起%(plan)s%(period)s考核计算") % {"plan": plan, "period": period.label},
         )
         from .tasks import compile_assessment
 
@@ -261,7 +264,7 @@ def assessment_run_execute(*, run_id: int) -> AssessmentRun:
         run.status = AssessmentRun.Status.RUNNING
         run.attempts += 1
         run.started_at = timezone.now()
-        run.progress, run.stage, run.error = 0, "开始计算", ""
+        run.progress, run.stage, run.error = 0, _("开始计算"), ""
         run.save(update_fields=["status", "attempts", "started_at", "progress", "stage", "error"])
     progress = _progress(run.pk)
     period = AssessmentPeriod(run.kind, run.start, run.end)
@@ -269,9 +272,9 @@ def assessment_run_execute(*, run_id: int) -> AssessmentRun:
         assessment = assessment_compile(
             plan=run.plan, period=period, actor=run.requested_by, progress=progress
         )
-    except ValidationError as exc:
-        return assessment_run_fail(run_id=run.pk, error=exc.messages[0])
-    progress(85, "生成 Excel、PDF、Word 文件")
+    except ApplicationError as exc:
+        return assessment_run_fail(run_id=run.pk, error=exc.message)
+    progress(85, _("生成 Excel、PDF、Word 文件"))
     from .exporters import assessment_files_render
 
     assessment_files_render(assessment=assessment)
@@ -282,7 +285,7 @@ def assessment_run_execute(*, run_id: int) -> AssessmentRun:
 def assessment_run_succeed(*, run_id: int, assessment: Assessment) -> AssessmentRun:
     """The success hook: the job points at its result."""
     run = AssessmentRun.objects.select_for_update().get(pk=run_id)
-    run.status, run.progress, run.stage = AssessmentRun.Status.SUCCESS, 100, "已完成"
+    run.status, run.progress, run.stage = AssessmentRun.Status.SUCCESS, 100, _("已完成")
     run.assessment, run.finished_at = assessment, timezone.now()
     run.save(update_fields=["status", "progress", "stage", "assessment", "finished_at"])
     return run
@@ -292,8 +295,8 @@ def assessment_run_succeed(*, run_id: int, assessment: Assessment) -> Assessment
 def assessment_run_fail(*, run_id: int, error: str) -> AssessmentRun:
     """The failure hook: the job says why, in words the office can act on."""
     run = AssessmentRun.objects.select_for_update().get(pk=run_id)
-    run.status, run.stage = AssessmentRun.Status.FAILED, "失败"
-    run.error, run.finished_at = error[:2000], timezone.now()
+    run.status, run.stage = AssessmentRun.Status.FAILED, _("失败")
+    run.error, run.finished_at = str(error)[:2000], timezone.now()
     run.save(update_fields=["status", "stage", "error", "finished_at"])
     return run
 
@@ -303,7 +306,7 @@ def assessment_run_fail(*, run_id: int, error: str) -> AssessmentRun:
 
 def _require_draft(assessment: Assessment) -> None:
     if assessment.is_published:
-        raise AssessmentFrozen("考核结果已发布，不能修改")
+        raise AssessmentFrozen(_("考核结果已发布，不能修改"))
 
 
 @transaction.atomic
@@ -313,16 +316,23 @@ def score_set_final(*, score: CriterionScore, actor, final: Decimal | None, reas
     assessment = (
         Assessment.objects.select_for_update().select_related("plan").get(pk=score.result.assessment_id)
     )
-    require_office_of_plan(assessment.plan, actor)
+    plan_check_office(plan=assessment.plan, user=actor)
     _require_draft(assessment)
     reason = (reason or "").strip()
-    label = f"{score.result.department}“{score.get_kind_display()}”"
+    label = {"department": score.result.department, "criterion": score.get_kind_display()}
     if final is not None:
         if not Decimal(0) <= final <= score.weight:
-            raise ValidationError(f"{label}认定得分应在0到{fmt(score.weight)}分之间")
+            raise ApplicationError(
+                _("%(department)s“%(criterion)s”认定得分应在0到%(weight)s分之间")
+                % {**label, "weight": fmt(score.weight)},
+                field="final",
+            )
         differs = final != score.computed or (score.self_score is not None and final != score.self_score)
         if differs and not reason:
-            raise ValidationError(f"{label}认定得分与计算得分或自评分不同，请填写理由")
+            raise ApplicationError(
+                _("%(department)s“%(criterion)s”认定得分与计算得分或自评分不同，请填写理由") % label,
+                field="reason",
+            )
     before = {"final": None if score.final is None else str(score.final), "reason": score.final_reason}
     score.final, score.final_reason = final, reason[:500] if final is not None else ""
     score.save(update_fields=["final", "final_reason"])
@@ -332,7 +342,11 @@ def score_set_final(*, score: CriterionScore, actor, final: Decimal | None, reas
         action="assessment.final",
         obj=assessment,
         jurisdiction=assessment.plan.jurisdiction,
-        summary=f"{label}认定得分{'恢复为计算得分' if final is None else f'为{final}'}",
+        summary=(
+            _("%(department)s“%(criterion)s”认定得分恢复为计算得分") % label
+            if final is None
+            else _("%(department)s“%(criterion)s”认定得分为%(final)s") % {**label, "final": final}
+        ),
         before=before,
         after={"final": None if final is None else str(final), "reason": score.final_reason},
     )
@@ -345,12 +359,12 @@ def assessment_publish(*, assessment: Assessment, actor) -> Assessment:
     """Publishing freezes the assessment: no re-run, no final score changes; departments then
     see the ranking."""
     assessment = Assessment.objects.select_for_update().select_related("plan").get(pk=assessment.pk)
-    require_office_of_plan(assessment.plan, actor)
+    plan_check_office(plan=assessment.plan, user=actor)
     _require_draft(assessment)
     if AssessmentRun.objects.filter(
         plan=assessment.plan, start=assessment.start, end=assessment.end, status__in=AssessmentRun.ACTIVE
     ).exists():
-        raise ValidationError("该期考核正在重新计算，请完成后再发布")
+        raise Conflict(_("该期考核正在重新计算，请完成后再发布"))
     assessment.status = Assessment.Status.PUBLISHED
     assessment.published_at, assessment.published_by = timezone.now(), actor
     assessment.save(update_fields=["status", "published_at", "published_by"])
@@ -359,7 +373,7 @@ def assessment_publish(*, assessment: Assessment, actor) -> Assessment:
         action="assessment.publish",
         obj=assessment,
         jurisdiction=assessment.plan.jurisdiction,
-        summary=f"发布{assessment}",
+        summary=_("发布%(assessment)s") % {"assessment": assessment},
     )
     # The files say 草稿 until published; they are rendered again once, as published.
     _queue_files(assessment)

@@ -3,6 +3,7 @@
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class AssessmentRunTask(Task):
@@ -13,7 +14,7 @@ class AssessmentRunTask(Task):
 
         run_id = args[0] if args else kwargs.get("run_id")
         if run_id is not None:
-            assessment_run_fail(run_id=run_id, error=f"计算出错：{exc}")
+            assessment_run_fail(run_id=run_id, error=_("计算出错：%(error)s") % {"error": exc})
 
 
 # acks_late: a worker killed mid-compile leaves the message unacknowledged, so the broker hands

@@ -11,21 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django import forms
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from programmes.models import Task
 from qualitycity import charts
-from reports.models import ReportingPeriod
+from qualitycity.errors import ApplicationError
 from responsibilities.models import Jurisdiction
 from responsibilities.services import audit_record
 from targets.status import TargetStatus
@@ -37,15 +34,10 @@ from .selectors import (
     ReportState,
     Selection,
     dashboard_build,
+    selection_of_month,
 )
 
 logger = logging.getLogger(__name__)
-
-
-class RecipientForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("姓名"), max_length=64)
-    title = forms.CharField(label=gettext_lazy("职务"), max_length=64, required=False)
-    email = forms.EmailField(label=gettext_lazy("电子邮箱"))
 
 
 @transaction.atomic
@@ -55,7 +47,7 @@ def recipient_add(
     """An address receives the jurisdiction's monthly summary once; adding it again is refused."""
     email = email.strip().lower()
     if SummaryRecipient.objects.filter(jurisdiction=jurisdiction, email=email).exists():
-        raise ValidationError(_("该邮箱已在接收人名单中"))
+        raise ApplicationError(_("该邮箱已在接收人名单中"), field="email")
     recipient = SummaryRecipient.objects.create(
         jurisdiction=jurisdiction, name=name, title=title, email=email
     )
@@ -64,7 +56,7 @@ def recipient_add(
         action="summary.recipient_add",
         obj=recipient,
         jurisdiction=jurisdiction,
-        summary=f"添加月度摘要接收人{name}",
+        summary=_("添加月度摘要接收人%(name)s") % {"name": name},
         after={"name": name, "email": email},
     )
     return recipient
@@ -78,7 +70,7 @@ def recipient_remove(*, recipient: SummaryRecipient, actor) -> None:
         action="summary.recipient_remove",
         obj=recipient,
         jurisdiction=recipient.jurisdiction,
-        summary=f"移除月度摘要接收人{recipient.name}",
+        summary=_("移除月度摘要接收人%(name)s") % {"name": recipient.name},
         before={"name": recipient.name, "email": recipient.email},
     )
     recipient.delete()
@@ -164,8 +156,11 @@ def _no_fetch(url: str, *args, **kwargs):
 def summary_filename(*, selection: Selection) -> str:
     from urllib.parse import quote
 
-    label = selection.period.label if selection.period else f"{selection.year}年"
-    return quote(f"{selection.jurisdiction.name}质量强市工作进展摘要（{label}）.pdf")
+    label = selection.period.label if selection.period else _("%(year)s年") % {"year": selection.year}
+    return quote(
+        _("%(name)s质量强市工作进展摘要（%(label)s）.pdf")
+        % {"name": selection.jurisdiction.name, "label": label}
+    )
 
 
 # The monthly e-mail ----------------------------------------------------------------------------
@@ -195,20 +190,7 @@ def summary_send(*, jurisdiction: Jurisdiction, month: dt.date, today: dt.date) 
     )
     if not recipients:
         return 0
-    period = ReportingPeriod.objects.filter(jurisdiction=jurisdiction, start=month).first()
-    tasks = Task.objects.filter(plan__jurisdiction=jurisdiction)
-    selection = Selection(
-        jurisdiction=jurisdiction,
-        tasks=tasks,
-        plan=None,
-        section=None,
-        department=None,
-        status=None,
-        year=month.year,
-        period=period,
-        as_of=min(today, dt.date(month.year, 12, 31)),
-        today=today,
-    )
+    selection = selection_of_month(jurisdiction=jurisdiction, month=month, today=today)
     with translation.override(settings.LANGUAGE_CODE):
         pdf = summary_pdf(selection=selection)
         subject = _("%(name)s质量强市工作进展摘要（%(year)s年%(month)s月）") % {
@@ -220,7 +202,7 @@ def summary_send(*, jurisdiction: Jurisdiction, month: dt.date, today: dt.date) 
             "name": jurisdiction.name,
             "url": f"{getattr(settings, 'PORTAL_URL', '')}{reverse('dashboards:dashboard')}",
         }
-    filename = f"{jurisdiction.name}质量强市工作进展摘要（{month.year}年{month.month}月）.pdf"
+        filename = f"{subject}.pdf"
     for recipient in recipients:
         # One message per recipient: leaders' addresses are not shown to each other, and a
         # failure stops before the row is marked, so the next run retries only the unsent.

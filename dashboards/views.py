@@ -8,23 +8,32 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache, caches
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 from django_tables2.export.export import TableExport
 
 from qualitycity import charts
-from responsibilities.selectors import user_scope
+from qualitycity.errors import ApplicationError
+from responsibilities.models import Jurisdiction
 from targets.status import TargetStatus
 
 from . import summaries
+from .access import (
+    dashboard_jurisdiction_for_user,
+    department_get_for_user,
+    office_dashboard_for_user,
+    recipient_get_rw_for_user,
+    recipients_jurisdiction_for_user,
+    task_get_for_user,
+)
+from .forms import RecipientForm
 from .models import SummaryRecipient
 from .selectors import (
     STATUS_COLOURS,
@@ -32,16 +41,13 @@ from .selectors import (
     DashboardFilter,
     ReportState,
     dashboard_build,
-    dashboard_jurisdiction_for_user,
-    dashboard_jurisdiction_id_for_user,
     dashboard_recent_fingerprint,
-    department_for_dashboard,
     department_page,
     period_figures,
+    records_ranked,
     reporting_records,
     selection_from,
     target_rows,
-    task_for_user,
     task_page,
     task_rows,
 )
@@ -56,8 +62,7 @@ CARD_WIDTH = 420
 DASHBOARD_CACHE_SECONDS = 600
 
 
-def _filters(request: HttpRequest, jurisdiction_pk: int | None = None):
-    jurisdiction = dashboard_jurisdiction_for_user(user=request.user, pk=jurisdiction_pk)
+def _filters(request: HttpRequest, jurisdiction: Jurisdiction):
     filterset = DashboardFilter(request.GET or None, jurisdiction=jurisdiction)
     return filterset, selection_from(filterset)
 
@@ -76,18 +81,13 @@ def _query(request: HttpRequest, **changes) -> str:
     return params.urlencode()
 
 
-def _is_office(request: HttpRequest, jurisdiction_id: int) -> bool:
-    return user_scope(request.user).is_office_of(jurisdiction_id)
-
-
 @login_required
 def dashboard(request: HttpRequest, jurisdiction_pk: int | None = None) -> HttpResponse:
     """The office dashboard; a department's people land on their department's dashboard."""
-    scope = user_scope(request.user)
-    if not scope.overseen_jurisdiction_ids and not scope.is_superuser and scope.department_ids:
-        return redirect("dashboards:department_dashboard", pk=min(scope.department_ids))
-    jurisdiction_id = dashboard_jurisdiction_id_for_user(user=request.user, pk=jurisdiction_pk)
-    is_office = scope.is_office_of(jurisdiction_id)
+    access = office_dashboard_for_user(user=request.user, pk=jurisdiction_pk)
+    if access.department_id is not None:
+        return redirect("dashboards:department_dashboard", pk=access.department_id)
+    jurisdiction_id, is_office = access.jurisdiction_id, access.is_office
     key = _dashboard_cache_key(request, jurisdiction_id=jurisdiction_id, is_office=is_office)
     # This process's memory first, then the shared cache, then a fresh build.
     body = caches["local"].get(key)
@@ -118,7 +118,7 @@ def _dashboard_cache_key(request: HttpRequest, *, jurisdiction_id: int, is_offic
 
 
 def _dashboard_body(request: HttpRequest, *, jurisdiction_id: int, is_office: bool) -> str:
-    filterset, selection = _filters(request, jurisdiction_id)
+    filterset, selection = _filters(request, Jurisdiction.objects.get(pk=jurisdiction_id))
     wanted = request.GET.get("target")
     board = dashboard_build(
         selection=selection, trend_target_id=int(wanted) if wanted and wanted.isdigit() else None
@@ -228,115 +228,148 @@ def _charts(request, board) -> dict:
     return {"sections": sections, "lights": lights, "heatmap": heat, "ranking": rank, "trend": trend}
 
 
-def _table_response(request, table, *, name: str, template: str, context: dict) -> HttpResponse:
-    """The list as a page, or, with ?_export=xlsx, as an Excel file of every row."""
-    export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format) and export_format == "xlsx":
-        RequestConfig(request, paginate=False).configure(table)
-        exporter = TableExport(export_format, table, exclude_columns=())
-        return exporter.response(f"{name}.{export_format}")
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    params = request.GET.copy()
-    params.pop("page", None)
-    params["_export"] = "xlsx"
-    return render(request, template, {**context, "table": table, "export_query": params.urlencode()})
+class DrillDown:
+    """One list behind the dashboard's figures: the filters' selection as a sortable table, as
+    a page or, with ?_export=xlsx, as an Excel file of every row. A list names its table, its
+    rows and its title; the filters, paging and export are the same for every list."""
+
+    table_class: type
+    name = ""  # the export's file name, and the page's title unless title() says more
+
+    def __init__(self, request: HttpRequest, jurisdiction: Jurisdiction):
+        self.request = request
+        self.filterset, self.selection = _filters(request, jurisdiction)
+
+    def rows(self) -> list:
+        raise NotImplementedError
+
+    def title(self) -> str:
+        return str(self.name)
+
+    def query(self) -> str:
+        """The filters for the page's links, with the list's own key if it has one."""
+        return _query(self.request)
+
+    def response(self) -> HttpResponse:
+        request, table = self.request, self.table_class(self.rows())
+        export_format = request.GET.get("_export")
+        if TableExport.is_valid_format(export_format) and export_format == "xlsx":
+            RequestConfig(request, paginate=False).configure(table)
+            exporter = TableExport(export_format, table, exclude_columns=())
+            return exporter.response(f"{self.name}.{export_format}")
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["_export"] = "xlsx"
+        context = {
+            "filterset": self.filterset,
+            "selection": self.selection,
+            "title": self.title(),
+            "query": self.query(),
+            "table": table,
+            "export_query": params.urlencode(),
+        }
+        return render(request, "dashboards/dashboard_list.html", context)
+
+
+class TaskList(DrillDown):
+    table_class = TaskTable
+    name = gettext_lazy("任务清单")
+
+    def rows(self) -> list:
+        return task_rows(selection=self.selection)
+
+
+class TargetList(DrillDown):
+    """Optionally of one status (?target_status=)."""
+
+    table_class = TargetTable
+    name = gettext_lazy("指标清单")
+
+    @property
+    def status(self) -> str | None:
+        status = self.request.GET.get("target_status")
+        return status if status in TargetStatus.values else None
+
+    def rows(self) -> list:
+        return target_rows(selection=self.selection, status=self.status)
+
+    def title(self) -> str:
+        if not self.status:
+            return str(self.name)
+        return _("%(list)s：%(status)s") % {"list": self.name, "status": TargetStatus(self.status).label}
+
+    def query(self) -> str:
+        return _query(self.request, target_status=self.status)
+
+
+class ReportList(DrillDown):
+    """The selected period's reports, optionally of one state (?state=)."""
+
+    table_class = PeriodReportTable
+    name = gettext_lazy("报送情况")
+
+    def rows(self) -> list:
+        state = self.request.GET.get("state")
+        return [r for r in period_figures(self.selection).rows if not state or r.state == state]
+
+    def title(self) -> str:
+        period = self.selection.period
+        title = (period.label if period else "") + str(self.name)
+        state = self.request.GET.get("state")
+        if state in ReportState.LABELS:
+            title = _("%(list)s：%(state)s") % {"list": title, "state": ReportState.LABELS[state]}
+        return title
+
+    def query(self) -> str:
+        return _query(self.request, state=self.request.GET.get("state"))
+
+
+class DepartmentRanking(DrillDown):
+    table_class = RankingTable
+    name = gettext_lazy("部门按时报送排名")
+
+    def rows(self) -> list:
+        _periods, records = reporting_records(self.selection)
+        return records_ranked(records)
+
+    def title(self) -> str:
+        return _("%(year)s年部门按时报送排名") % {"year": self.selection.year}
 
 
 @login_required
 def dashboard_tasks(request: HttpRequest) -> HttpResponse:
     """The tasks behind a figure: the dashboard's filters, as a sortable, exportable table."""
-    filterset, selection = _filters(request)
-    table = TaskTable(task_rows(selection=selection))
-    return _table_response(
-        request,
-        table,
-        name=_("任务清单"),
-        template="dashboards/dashboard_list.html",
-        context={
-            "filterset": filterset,
-            "selection": selection,
-            "title": _("任务清单"),
-            "query": _query(request),
-        },
-    )
+    jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
+    return TaskList(request, jurisdiction).response()
 
 
 @login_required
 def dashboard_targets(request: HttpRequest) -> HttpResponse:
     """The targets behind a figure, optionally of one status."""
-    filterset, selection = _filters(request)
-    status = request.GET.get("target_status")
-    status = status if status in TargetStatus.values else None
-    table = TargetTable(target_rows(selection=selection, status=status))
-    title = _("指标清单") + (f"：{TargetStatus(status).label}" if status else "")
-    return _table_response(
-        request,
-        table,
-        name=_("指标清单"),
-        template="dashboards/dashboard_list.html",
-        context={
-            "filterset": filterset,
-            "selection": selection,
-            "title": title,
-            "query": _query(request, target_status=status),
-        },
-    )
+    jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
+    return TargetList(request, jurisdiction).response()
 
 
 @login_required
 def dashboard_reports(request: HttpRequest) -> HttpResponse:
     """The selected period's reports, optionally of one state (on time, late, missing)."""
-    filterset, selection = _filters(request)
-    figures = period_figures(selection)
-    state = request.GET.get("state")
-    rows = [r for r in figures.rows if not state or r.state == state]
-    title = (figures.period.label if figures.period else "") + _("报送情况")
-    if state in ReportState.LABELS:
-        title += f"：{ReportState.LABELS[state]}"
-    return _table_response(
-        request,
-        PeriodReportTable(rows),
-        name=_("报送情况"),
-        template="dashboards/dashboard_list.html",
-        context={
-            "filterset": filterset,
-            "selection": selection,
-            "title": title,
-            "query": _query(request, state=state),
-        },
-    )
+    jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
+    return ReportList(request, jurisdiction).response()
 
 
 @login_required
 def dashboard_departments(request: HttpRequest) -> HttpResponse:
     """Every department's on-time record for the year, ranked."""
-    filterset, selection = _filters(request)
-    _periods, records = reporting_records(selection)
-    ranked = sorted(
-        records,
-        key=lambda r: (r.rate is None, -(r.rate or 0), r.missing, r.department.sort_order, r.department.name),
-    )
-    for i, record in enumerate(ranked, start=1):
-        record.rank = i
-    return _table_response(
-        request,
-        RankingTable(ranked),
-        name=_("部门按时报送排名"),
-        template="dashboards/dashboard_list.html",
-        context={
-            "filterset": filterset,
-            "selection": selection,
-            "title": _("%(year)s年部门按时报送排名") % {"year": selection.year},
-            "query": _query(request),
-        },
-    )
+    jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
+    return DepartmentRanking(request, jurisdiction).response()
 
 
 @login_required
 def department_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """A department's dashboard: its tasks, the current report and its deadline, what the office
     returned, and its whole reporting history."""
-    department = department_for_dashboard(user=request.user, pk=pk)
+    department = department_get_for_user(user=request.user, pk=pk)
     page = department_page(department=department)
     columns = {p.pk: _("%(month)s月") % {"month": p.start.month} for p in page.periods}
     heat = charts.heatmap(
@@ -352,7 +385,7 @@ def department_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_history(request: HttpRequest, pk: int) -> HttpResponse:
     """A task's full history of entries and its targets' values."""
-    task = task_for_user(user=request.user, pk=pk)
+    task = task_get_for_user(user=request.user, pk=pk)
     page = task_page(task=task)
     trends = [
         (
@@ -378,14 +411,16 @@ def task_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dashboard_summary(request: HttpRequest) -> HttpResponse:
     """The one-page summary for the leading group's meeting (print to A4)."""
-    filterset, selection = _filters(request)
+    jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
+    _filterset, selection = _filters(request, jurisdiction)
     return HttpResponse(summaries.summary_html(selection=selection, request=request))
 
 
 @login_required
 def dashboard_summary_pdf(request: HttpRequest) -> HttpResponse:
     """The same summary as a PDF, as the monthly e-mail sends it."""
-    filterset, selection = _filters(request)
+    jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
+    _filterset, selection = _filters(request, jurisdiction)
     pdf = summaries.summary_pdf(selection=selection)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = summaries.summary_filename(selection=selection)
@@ -396,16 +431,13 @@ def dashboard_summary_pdf(request: HttpRequest) -> HttpResponse:
 @login_required
 def summary_recipients(request: HttpRequest) -> HttpResponse:
     """Who receives the monthly summary: the office's to set (leaders receive, they don't edit)."""
-    jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
-    is_office = _is_office(request, jurisdiction.pk)
-    if not is_office:
-        raise PermissionDenied
-    form = summaries.RecipientForm(request.POST or None)
+    jurisdiction = recipients_jurisdiction_for_user(user=request.user)
+    form = RecipientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             summaries.recipient_add(jurisdiction=jurisdiction, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error("email", exc.messages[0])
+        except ApplicationError as exc:
+            form.add_error(exc.field or "email", exc.message)
         else:
             messages.success(request, _("已添加接收人"))
             return redirect("dashboards:summary_recipients")
@@ -413,17 +445,15 @@ def summary_recipients(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboards/summary_recipients.html",
-        {"recipients": recipients, "form": form, "is_office": is_office, "jurisdiction": jurisdiction},
+        {"recipients": recipients, "form": form, "is_office": True, "jurisdiction": jurisdiction},
     )
 
 
 @login_required
 @require_POST
 def summary_recipient_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
-    recipient = get_object_or_404(SummaryRecipient, pk=pk, jurisdiction=jurisdiction)
-    if not _is_office(request, jurisdiction.pk):
-        raise PermissionDenied
+    """The office removes a recipient of its jurisdiction's summary."""
+    recipient = recipient_get_rw_for_user(user=request.user, pk=pk)
     summaries.recipient_remove(recipient=recipient, actor=request.user)
     messages.success(request, _("已移除接收人"))
     return redirect("dashboards:summary_recipients")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from programmes.models import Plan, path_label
+from qualitycity.errors import ApplicationError, Conflict
 from responsibilities.models import Department, Jurisdiction
 from responsibilities.selectors import department_name_index, department_resolve
 from responsibilities.services import department_add_alias, departments_ensure
@@ -218,27 +219,25 @@ def plan_import_warnings(*, plan_import: PlanImport, names: list[PrintedName]) -
 
 
 def commitment_text(target: dict) -> str:
-    """A draft target's commitment as the plan page prints it: ≥ 93%, 2–3个, ≤ 0.3（力争 0.25）."""
-    from qualitycity.formats import decimal_text as fmt
-    from targets.models import VALUELESS_COMPARATORS, Comparator
+    """A draft target's commitment as the plan page prints it: ≥ 93%, 2–3个, ≤ 0.3（力争 0.25）.
+    The rule is the model's (Target.commitment), applied to an unsaved target of the draft's
+    values; a value that is not a number prints nothing."""
+    from targets.models import Comparator, Indicator, Target
 
     comparator = target.get("comparator")
     if comparator not in Comparator.values:
         return str(comparator or "")
-    if comparator in VALUELESS_COMPARATORS:
-        return str(Comparator(comparator).label)
-    unit = target.get("unit") or ""
+    unsaved = Target(
+        comparator=comparator,
+        value=target.get("value"),
+        value_max=target.get("value_max"),
+        stretch=target.get("stretch"),
+        indicator=Indicator(unit=target.get("unit") or ""),
+    )
     try:
-        if comparator == Comparator.RANGE:
-            text = f"{fmt(target.get('value'))}–{fmt(target.get('value_max'))}{unit}"
-        else:
-            symbol = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}[comparator]
-            text = f"{symbol} {fmt(target.get('value'))}{unit}"
-        if target.get("stretch") is not None:
-            text += _("（力争 %(value)s）") % {"value": f"{fmt(target['stretch'])}{unit}"}
+        return unsaved.commitment
     except (InvalidOperation, ValueError):
         return ""
-    return text
 
 
 def target_problems(target: dict, *, where: str) -> list[tuple[str, str]]:
@@ -372,8 +371,11 @@ def plan_import_create(
     issuer: str = "",
 ) -> PlanImport:
     """A readable plan becomes a draft of its jurisdiction; an unreadable one raises
-    ImportFailed with the reason in Chinese, and nothing is saved."""
-    extraction = extract(data, filename=filename, max_bytes=MAX_BYTES)
+    ApplicationError with the readers' reason (in Chinese), and nothing is saved."""
+    try:
+        extraction = extract(data, filename=filename, max_bytes=MAX_BYTES)
+    except ImportFailed as exc:
+        raise ApplicationError(exc.message) from exc
     document = _guard_lengths(extraction.to_dict())
     title = (title or document.get("title") or filename.rsplit(".", 1)[0])[:TITLE_MAX]
     if year_start is None and year_end is None:
@@ -395,7 +397,7 @@ def plan_import_create(
     )
 
 
-class StaleDraft(ValueError):
+class StaleDraft(Conflict):
     """Someone saved the draft after this edit began."""
 
 
@@ -416,7 +418,7 @@ def plan_import_update(*, plan_import: PlanImport, actor, edits: DraftEdits) -> 
     an older revision is refused, so two people cannot silently overwrite each other."""
     plan_import = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     if not plan_import.is_draft:
-        raise ValueError(_("该导入已%(status)s，不能再修改") % {"status": plan_import.get_status_display()})
+        raise Conflict(_("该导入已%(status)s，不能再修改") % {"status": plan_import.get_status_display()})
     if edits.revision != plan_import.revision:
         raise StaleDraft(_("这份草稿已被他人修改，请刷新页面后重新修改"))
     extraction = dict(plan_import.extraction)
@@ -453,18 +455,18 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
     (mapped names become aliases, "new" ones new departments), then the plan is saved."""
     plan_import = PlanImport.objects.select_for_update().select_related("jurisdiction").get(pk=plan_import.pk)
     if not plan_import.is_draft:
-        raise ValueError(_("该导入已%(status)s，不能再次确认") % {"status": plan_import.get_status_display()})
+        raise Conflict(_("该导入已%(status)s，不能再次确认") % {"status": plan_import.get_status_display()})
     jurisdiction = plan_import.jurisdiction
     problems = draft_problems(plan_import.extraction)
     if problems:
-        raise ValueError("；".join(problems[:10]))
+        raise ApplicationError("；".join(problems[:10]))
     names = plan_import_names(plan_import=plan_import)
     departments = {str(d.pk): d for d in Department.objects.filter(jurisdiction=jurisdiction)}
     unresolved = [p for p in names if p.is_unknown and p.choice != NEW and p.choice not in departments]
     if unresolved:
         unit = _("段") if plan_import.source_name.lower().endswith(".docx") else _("行")
         where = draft_names(plan_import.extraction, unit=unit)
-        raise ValueError(
+        raise ApplicationError(
             _("以下部门名称尚未对应到部门，请在“部门对应”中选择已有部门或新建：%(names)s")
             % {
                 "names": "；".join(
@@ -479,7 +481,7 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
             jurisdiction=jurisdiction, document_number=plan_import.document_number
         ).exists()
     ):
-        raise ValueError(
+        raise ApplicationError(
             _("文号“%(number)s”已有工作方案使用，请核对文号") % {"number": plan_import.document_number}
         )
     new_names = [p.name for p in names if p.is_unknown and p.choice == NEW]
@@ -528,7 +530,7 @@ def plan_import_document(
         if department_resolve(jurisdiction=jurisdiction, name=name, index=index) is None
     ]
     if unknown and not create_departments:
-        raise ValueError(
+        raise ApplicationError(
             _(
                 "以下部门名称不是%(jurisdiction)s已登记的部门或别名：%(names)s；请先登记部门或别名，或选择新建部门"
             )
@@ -548,7 +550,7 @@ def _new_department(name: str) -> dict:
 def plan_import_discard(*, plan_import: PlanImport, actor) -> PlanImport:
     """A draft the office gives up is kept, marked discarded; a confirmed one cannot be discarded."""
     if not plan_import.is_draft:
-        raise ValueError(_("该导入已%(status)s，不能放弃") % {"status": plan_import.get_status_display()})
+        raise Conflict(_("该导入已%(status)s，不能放弃") % {"status": plan_import.get_status_display()})
     plan_import.status = PlanImport.Status.DISCARDED
     plan_import.save(update_fields=["status", "updated_at"])
     _audit(actor, "plan_import.discard", plan_import, plan_import.jurisdiction, plan_import.title)

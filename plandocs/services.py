@@ -6,8 +6,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from programmes.models import Assignment, Heading, Plan, Task
+from qualitycity.errors import ApplicationError
 from responsibilities.models import Jurisdiction
 from responsibilities.services import departments_resolve_all
 
@@ -100,7 +102,7 @@ def plan_save_document(*, jurisdiction: Jurisdiction, meta: PlanMeta, document: 
             )
             continue
         if path in tasks_by_path:
-            raise ValueError(f"任务编号“{'/'.join(path)}”重复")
+            raise ApplicationError(_("任务编号“%(path)s”重复") % {"path": "/".join(path)})
         task = Task.objects.create(
             plan=plan,
             heading=parent,
@@ -133,8 +135,26 @@ def plan_save_document(*, jurisdiction: Jurisdiction, meta: PlanMeta, document: 
     targets = [dict(t, task_path=normalise_path(t["task_path"])) for t in document.get("targets", [])]
     missing = [t for t in targets if t["task_path"] not in tasks_by_path]
     if missing:
-        raise ValueError(
-            f"指标“{missing[0].get('indicator')}”所属任务“{'/'.join(missing[0]['task_path'])}”不存在"
+        raise ApplicationError(
+            _("指标“%(indicator)s”所属任务“%(path)s”不存在")
+            % {"indicator": missing[0].get("indicator"), "path": "/".join(missing[0]["task_path"])}
         )
     targets_create_for_tasks(jurisdiction=jurisdiction, tasks_by_path=tasks_by_path, targets=targets)
     return plan
+
+
+def plan_export_for(*, plan: Plan, actor, extension: str):
+    """A plan's decomposition table as a file; every download is written to the audit trail."""
+    from responsibilities.services import audit_record
+
+    from .exporters import plan_export
+
+    export = plan_export(plan=plan, extension=extension)
+    audit_record(
+        actor=actor,
+        action="export.plan",
+        obj=plan,
+        jurisdiction=plan.jurisdiction,
+        summary=_("导出%(name)s") % {"name": export.filename},
+    )
+    return export

@@ -7,22 +7,18 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from programmes.selectors import plan_get_for_user
-from responsibilities.models import Department, Jurisdiction
-from responsibilities.selectors import user_scope
-from responsibilities.services import audit_record
+from qualitycity.errors import ApplicationError
+from responsibilities.models import Department
 
-from .exporters import plan_export
+from .access import draft_get_rw_for_user, import_jurisdictions_for_user, plan_get_for_export
 from .forms import PlanImportReviewForm, PlanImportUploadForm
 from .models import PlanImport
 from .review import (
-    ImportFailed,
     plan_import_confirm,
     plan_import_create,
     plan_import_discard,
@@ -30,33 +26,13 @@ from .review import (
     plan_import_update,
     plan_import_warnings,
 )
-
-
-def _office_jurisdictions(user):
-    """The jurisdictions whose office the user belongs to: only they import plans there."""
-    scope = user_scope(user)
-    if scope.is_superuser:
-        return Jurisdiction.objects.all()
-    return Jurisdiction.objects.filter(pk__in=scope.office_jurisdiction_ids)
-
-
-def _get_draft_for_office(user, pk: int) -> PlanImport:
-    """The draft, if the user is office of its jurisdiction; a draft of a jurisdiction the user
-    cannot see does not exist for them (404), and others in the jurisdiction are refused (403)."""
-    plan_import = get_object_or_404(PlanImport.objects.select_related("jurisdiction", "plan"), pk=pk)
-    scope = user_scope(user)
-    if scope.is_superuser or plan_import.jurisdiction_id in scope.office_jurisdiction_ids:
-        return plan_import
-    if plan_import.jurisdiction_id in scope.jurisdiction_ids:
-        raise PermissionDenied
-    raise Http404
+from .services import plan_export_for
 
 
 @login_required
 def plan_import(request: HttpRequest) -> HttpResponse:
-    jurisdictions = _office_jurisdictions(request.user)
-    if not jurisdictions.exists():
-        raise PermissionDenied
+    """The office uploads a plan file or pastes its text; a readable one becomes a draft."""
+    jurisdictions = import_jurisdictions_for_user(user=request.user)
     form = PlanImportUploadForm(request.POST or None, request.FILES or None, jurisdictions=jurisdictions)
     if request.method == "POST" and form.is_valid():
         data, filename = form.source()
@@ -72,8 +48,8 @@ def plan_import(request: HttpRequest) -> HttpResponse:
                 year_end=form.cleaned_data["year_end"],
                 document_number=form.cleaned_data["document_number"],
             )
-        except ImportFailed as exc:
-            form.add_error("file" if request.FILES else "text", exc.message)
+        except ApplicationError as exc:
+            form.add_error(exc.field or ("file" if request.FILES else "text"), exc.message)
         else:
             return redirect("plandocs:plan_import_review", pk=draft.pk)
     drafts = (
@@ -113,7 +89,8 @@ def _render_review(request, plan_import: PlanImport, form: PlanImportReviewForm,
 
 @login_required
 def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_import = _get_draft_for_office(request.user, pk)
+    """The draft beside its source: the office corrects it here, then confirms or discards it."""
+    plan_import = draft_get_rw_for_user(user=request.user, pk=pk)
     if plan_import.plan_id:
         return redirect("programmes:plan_detail", pk=plan_import.plan_id)
     if not plan_import.is_draft:
@@ -124,29 +101,23 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = _review_form(plan_import, request.POST)
     if not form.is_valid():
         return _render_review(request, plan_import, form, status=400)
-    try:
-        plan_import_update(plan_import=plan_import, actor=request.user, edits=form.edits())
-    except ValueError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("修改已保存"))
+    plan_import_update(plan_import=plan_import, actor=request.user, edits=form.edits())
+    messages.success(request, _("修改已保存"))
     return redirect("plandocs:plan_import_review", pk=plan_import.pk)
 
 
 @login_required
 @require_POST
 def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_import = _get_draft_for_office(request.user, pk)
+    """The draft, with the edits on the page, becomes a plan."""
+    plan_import = draft_get_rw_for_user(user=request.user, pk=pk)
     form = _review_form(plan_import, request.POST)
     if not form.is_valid():
         return _render_review(request, plan_import, form, status=400)
-    try:
-        # The edits on the page are saved first, so a refused confirm loses nothing typed.
-        plan_import = plan_import_update(plan_import=plan_import, actor=request.user, edits=form.edits())
-        plan = plan_import_confirm(plan_import=plan_import, actor=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return redirect("plandocs:plan_import_review", pk=plan_import.pk)
+    # The edits on the page are saved first, so a refused confirm loses nothing typed; the
+    # refusal itself is answered by the middleware (a message on the review page).
+    plan_import = plan_import_update(plan_import=plan_import, actor=request.user, edits=form.edits())
+    plan = plan_import_confirm(plan_import=plan_import, actor=request.user)
     messages.success(
         request,
         _("已导入工作方案《%(title)s》，共%(count)s项任务")
@@ -158,12 +129,9 @@ def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_import_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_import = _get_draft_for_office(request.user, pk)
-    try:
-        plan_import_discard(plan_import=plan_import, actor=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return redirect("plandocs:plan_import_review", pk=plan_import.pk)
+    """The office gives the draft up; it is kept, marked discarded."""
+    plan_import = draft_get_rw_for_user(user=request.user, pk=pk)
+    plan_import_discard(plan_import=plan_import, actor=request.user)
     messages.success(
         request, _("已放弃导入“%(name)s”") % {"name": plan_import.title or plan_import.source_name}
     )
@@ -171,15 +139,8 @@ def plan_import_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _plan_export_response(request: HttpRequest, pk: int, extension: str) -> FileResponse:
-    plan = plan_get_for_user(user=request.user, pk=pk)
-    export = plan_export(plan=plan, extension=extension)
-    audit_record(
-        actor=request.user,
-        action="export.plan",
-        obj=plan,
-        jurisdiction=plan.jurisdiction,
-        summary=f"导出{export.filename}",
-    )
+    plan = plan_get_for_export(user=request.user, pk=pk)
+    export = plan_export_for(plan=plan, actor=request.user, extension=extension)
     return FileResponse(
         io.BytesIO(export.data),
         as_attachment=True,
@@ -190,9 +151,11 @@ def _plan_export_response(request: HttpRequest, pk: int, extension: str) -> File
 
 @login_required
 def plan_export_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    """The plan's decomposition table as an Excel file."""
     return _plan_export_response(request, pk, "xlsx")
 
 
 @login_required
 def plan_export_docx(request: HttpRequest, pk: int) -> FileResponse:
+    """The plan's decomposition table as a Word file."""
     return _plan_export_response(request, pk, "docx")

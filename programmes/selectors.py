@@ -5,17 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404
 
 from responsibilities.models import Department
-from responsibilities.selectors import jurisdiction_ids_for_user
+from responsibilities.scope import jurisdiction_ids_for_user
 
 from .models import Assignment, Heading, Plan, Task
-
-
-def plan_get_for_user(*, user, pk: int) -> Plan:
-    """The plan, if the user may see it; otherwise 404 (another jurisdiction's plan does not exist for them)."""
-    return get_object_or_404(Plan.objects.for_user(user).select_related("jurisdiction"), pk=pk)
 
 
 def plans_for_user(*, user):
@@ -58,15 +52,6 @@ def plan_tree(*, plan: Plan) -> list[TreeNode]:
     ]
     nodes.sort(key=lambda node: node.item.position)
     return nodes
-
-
-def department_get_for_user(*, user, pk: int) -> Department:
-    return get_object_or_404(
-        Department.objects.filter(jurisdiction_id__in=jurisdiction_ids_for_user(user)).select_related(
-            "jurisdiction"
-        ),
-        pk=pk,
-    )
 
 
 def department_tasks(*, department: Department):

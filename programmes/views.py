@@ -3,17 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
-from responsibilities.selectors import user_scope
-
+from .access import department_get_for_user, plan_get_for_user, user_may_import_plans
 from .filters import PlanFilter
-from .selectors import (
-    department_get_for_user,
-    department_tasks,
-    departments_for_user,
-    plan_get_for_user,
-    plan_tree,
-    plans_for_user,
-)
+from .selectors import department_tasks, departments_for_user, plan_tree, plans_for_user
 from .tables import PlanTable
 
 
@@ -22,7 +14,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     plan_filter = PlanFilter(request.GET, queryset=plans_for_user(user=request.user))
     table = PlanTable(plan_filter.qs)
     RequestConfig(request).configure(table)
-    can_import = bool(user_scope(request.user).office_jurisdiction_ids) or request.user.is_superuser
+    can_import = user_may_import_plans(user=request.user)
     return render(
         request,
         "programmes/plan_list.html",

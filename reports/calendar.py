@@ -29,12 +29,3 @@ def next_working_day(day: dt.date) -> dt.date:
     while not is_working_day(day):
         day += dt.timedelta(days=1)
     return day
-
-
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after start up to and including end (0 when end is not after start)."""
-    days, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        days += is_working_day(day)
-    return days

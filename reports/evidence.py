@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 
 import filetype
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from responsibilities.models import Role
+from qualitycity.errors import ApplicationError, Conflict
 from responsibilities.services import audit_record
 
+from .access import EDITORS, require_department_member
 from .models import Evidence, TaskEntry
-from .services import require_department_member
 
 MAX_BYTES = 20 * 1024 * 1024
 ALLOWED = {
@@ -22,30 +23,36 @@ ALLOWED = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
+NO_UPLOAD_AFTER_SUBMIT = gettext_lazy("该月报已提交，不能再上传佐证材料")
+NO_DELETE_AFTER_SUBMIT = gettext_lazy("该月报已提交，不能删除佐证材料")
 
 
 def evidence_sniff(head: bytes, *, name: str) -> str:
     """The file's real type from its first bytes: pdf, jpg, png, docx or xlsx, else refused."""
     kind = filetype.guess(head)
     if kind is None or kind.mime not in ALLOWED:
-        found = f"（实际为{kind.extension}）" if kind else ""
-        raise ValidationError(
-            f"“{name}”不是允许的文件类型{found}：只接受 PDF、JPG、PNG、Word（.docx）、Excel（.xlsx）"
+        found = _("（实际为%(extension)s）") % {"extension": kind.extension} if kind else ""
+        message = _(
+            "“%(name)s”不是允许的文件类型%(found)s：只接受 PDF、JPG、PNG、Word（.docx）、Excel（.xlsx）"
         )
+        raise ApplicationError(message % {"name": name, "found": found}, field="file")
     return kind.mime
 
 
 @transaction.atomic
 def evidence_attach(*, entry: TaskEntry, actor, upload) -> Evidence:
     """A liaison or head attaches a file of at most 20 MB to an entry of an editable report."""
-    require_department_member(entry.report, actor, {Role.LIAISON, Role.DEPARTMENT_HEAD})
+    require_department_member(entry.report, actor, EDITORS)
     if not entry.report.is_editable:
-        raise ValidationError("该月报已提交，不能再上传佐证材料")
+        raise Conflict(NO_UPLOAD_AFTER_SUBMIT)
     name = (upload.name or "file")[-200:]
     if upload.size > MAX_BYTES:
-        raise ValidationError(f"“{name}”超过20MB（{upload.size / 1024 / 1024:.1f}MB），请压缩后再上传")
+        size = f"{upload.size / 1024 / 1024:.1f}"
+        raise ApplicationError(
+            _("“%(name)s”超过20MB（%(size)sMB），请压缩后再上传") % {"name": name, "size": size}, field="file"
+        )
     if upload.size == 0:
-        raise ValidationError(f"“{name}”是空文件")
+        raise ApplicationError(_("“%(name)s”是空文件") % {"name": name}, field="file")
     upload.seek(0)
     head = upload.read(8192)
     content_type = evidence_sniff(head, name=name)
@@ -68,12 +75,8 @@ def evidence_attach(*, entry: TaskEntry, actor, upload) -> Evidence:
     )
     evidence.file.save(name.rsplit(".", 1)[0] + ALLOWED[content_type], upload, save=False)
     evidence.save()
-    audit_record(
-        actor=actor,
-        action="evidence.upload",
-        obj=evidence,
-        jurisdiction=entry.report.period.jurisdiction,
-        summary=f"{entry} 上传 {name}",
+    _audit_evidence(
+        actor, "evidence.upload", evidence, _("%(entry)s 上传 %(name)s") % {"entry": entry, "name": name}
     )
     return evidence
 
@@ -82,15 +85,20 @@ def evidence_attach(*, entry: TaskEntry, actor, upload) -> Evidence:
 def evidence_delete(*, evidence: Evidence, actor) -> None:
     """Evidence can be removed from a report while it is still a draft."""
     entry = evidence.entry
-    require_department_member(entry.report, actor, {Role.LIAISON, Role.DEPARTMENT_HEAD})
+    require_department_member(entry.report, actor, EDITORS)
     if not entry.report.is_editable:
-        raise ValidationError("该月报已提交，不能删除佐证材料")
-    audit_record(
-        actor=actor,
-        action="evidence.delete",
-        obj=evidence,
-        jurisdiction=entry.report.period.jurisdiction,
-        summary=f"{entry} 删除 {evidence.original_name}",
-    )
+        raise Conflict(NO_DELETE_AFTER_SUBMIT)
+    summary = _("%(entry)s 删除 %(name)s") % {"entry": entry, "name": evidence.original_name}
+    _audit_evidence(actor, "evidence.delete", evidence, summary)
     evidence.file.delete(save=False)
     evidence.delete()
+
+
+def _audit_evidence(actor, action: str, evidence: Evidence, summary: str) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=evidence,
+        jurisdiction=evidence.entry.report.period.jurisdiction,
+        summary=summary,
+    )

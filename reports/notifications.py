@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from responsibilities.models import Membership, Role
 
@@ -17,11 +18,11 @@ log = logging.getLogger(__name__)
 
 EVENTS = {
     # event: (who is told, title)
-    "submitted": ({Role.DEPARTMENT_HEAD}, "{report} 已由联络员提交，请审签"),
-    "signed_off": ({Role.OFFICE_ADMIN, Role.OFFICE_REVIEWER}, "{report} 已审签，待质强办审核"),
-    "sent_back": ({Role.LIAISON}, "{report} 被单位负责人退回修改"),
-    "returned": ({Role.LIAISON}, "{report} 被质强办退回，请按意见修改后重新提交"),
-    "approved": ({Role.LIAISON, Role.DEPARTMENT_HEAD}, "{report} 已审核通过"),
+    "submitted": ({Role.DEPARTMENT_HEAD}, _("%(report)s 已由联络员提交，请审签")),
+    "signed_off": ({Role.OFFICE_ADMIN, Role.OFFICE_REVIEWER}, _("%(report)s 已审签，待质强办审核")),
+    "sent_back": ({Role.LIAISON}, _("%(report)s 被单位负责人退回修改")),
+    "returned": ({Role.LIAISON}, _("%(report)s 被质强办退回，请按意见修改后重新提交")),
+    "approved": ({Role.LIAISON, Role.DEPARTMENT_HEAD}, _("%(report)s 已审核通过")),
 }
 
 
@@ -62,7 +63,7 @@ def notify_report_event(*, report_id: int, event: str, comment: str = "") -> int
     return notify(
         users=recipients(report=report, roles=roles),
         kind=f"report.{event}",
-        title=title.format(report=report),
+        title=title % {"report": report},
         body=comment,
         url=reverse("reports:report_detail", args=[report.pk]),
     )

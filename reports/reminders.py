@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from responsibilities.models import Membership, Role
-from responsibilities.services import audit_record
 
 from .calendar import is_working_day
 from .models import DepartmentReport, ReportingPeriod, ReportingRule
 from .notifications import notify
 from .selectors import period_overview
+from .services import period_audit
 
 
 def reminder_due(*, period: ReportingPeriod, today: dt.date) -> str | None:
@@ -31,10 +33,10 @@ def reminder_due(*, period: ReportingPeriod, today: dt.date) -> str | None:
 
 
 MESSAGES = {
-    "before": "{period}月报将于{deadline}截止，请及时填报",
-    "deadline": "今天是{period}月报截止日，请尽快提交",
-    "overdue": "{period}月报已逾期{days}天未提交，请尽快提交",
-    "manual": "质强办提醒：请尽快提交{period}月报（截止{deadline}）",
+    "before": gettext_lazy("%(period)s月报将于%(deadline)s截止，请及时填报"),
+    "deadline": gettext_lazy("今天是%(period)s月报截止日，请尽快提交"),
+    "overdue": gettext_lazy("%(period)s月报已逾期%(days)s天未提交，请尽快提交"),
+    "manual": gettext_lazy("质强办提醒：请尽快提交%(period)s月报（截止%(deadline)s）"),
 }
 
 
@@ -54,9 +56,12 @@ def remind_missing(*, period: ReportingPeriod, today: dt.date, actor=None, manua
     sent = 0
     for membership in liaisons:
         report: DepartmentReport | None = reports.get(membership.department_id)
-        title = MESSAGES[kind].format(
-            period=period.label, deadline=f"{period.deadline:%-m月%-d日}", days=(today - period.deadline).days
-        )
+        title = MESSAGES[kind] % {
+            "period": period.label,
+            "deadline": _("%(month)s月%(day)s日")
+            % {"month": period.deadline.month, "day": period.deadline.day},
+            "days": (today - period.deadline).days,
+        }
         sent += notify(
             users=[membership.user],
             kind=f"reminder.{kind}",
@@ -69,13 +74,8 @@ def remind_missing(*, period: ReportingPeriod, today: dt.date, actor=None, manua
             + (f":{dt.datetime.now():%H%M}" if manual else ""),
         )
     if manual:
-        audit_record(
-            actor=actor,
-            action="period.remind",
-            obj=period,
-            jurisdiction=period.jurisdiction,
-            summary=f"{period.label}催报{sent}人",
-        )
+        summary = _("%(period)s催报%(count)s人") % {"period": period.label, "count": sent}
+        period_audit(actor=actor, action="period.remind", period=period, summary=summary)
     return sent
 
 

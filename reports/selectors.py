@@ -6,22 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404
+from django.db.models.functions import TruncMonth
 
-from responsibilities.models import Department, Role
-from responsibilities.selectors import user_scope
+from responsibilities.models import AuditEvent, Department, Role
+from responsibilities.scope import user_scope
 from targets.models import Target
 
-from .models import DepartmentReport, Evidence, IndicatorValue, ReportingPeriod, TaskEntry
-
-
-def report_get_for_user(*, user, pk: int) -> DepartmentReport:
-    """The report, if the user may see it: the office and leaders of its jurisdiction, its own
-    department's people; anyone else gets 404, as if it did not exist."""
-    queryset = DepartmentReport.objects.for_user(user).select_related(
-        "period__jurisdiction", "department", "supersedes"
-    )
-    return get_object_or_404(queryset, pk=pk)
+from .models import DepartmentReport, Evidence, IndicatorValue, ReportingPeriod, TaskEntry, WorkUpdate
 
 
 def user_roles_for_report(*, user, report: DepartmentReport) -> set[str]:
@@ -136,4 +127,35 @@ def periods_for_user(*, user):
                 & ~Q(reports__status=DepartmentReport.Status.DRAFT),
             ),
         )
+    )
+
+
+def report_events(*, report: DepartmentReport):
+    """The audit trail of a report: every save, submission, sign-off and review, with values."""
+    entry_ids = [str(pk) for pk in report.entries.values_list("pk", flat=True)]
+    value_ids = [str(pk) for pk in report.values.values_list("pk", flat=True)]
+    return (
+        AuditEvent.objects.filter(object_type="reports.departmentreport", object_id=str(report.pk))
+        | AuditEvent.objects.filter(object_type="reports.taskentry", object_id__in=entry_ids)
+        | AuditEvent.objects.filter(object_type="reports.indicatorvalue", object_id__in=value_ids)
+    ).select_related("actor")
+
+
+def work_updates_for_user(*, user):
+    """The office and leaders read every department's updates; department people their own."""
+    scope = user_scope(user)
+    updates = WorkUpdate.objects.for_user(user).select_related("department", "author")
+    if not scope.overseen_jurisdiction_ids:
+        updates = updates.filter(department_id__in=scope.department_ids)
+    return updates
+
+
+def work_update_counts(*, updates, since):
+    """Updates per department and month from the month of `since` on."""
+    return (
+        updates.filter(date__gte=since.replace(day=1))
+        .annotate(month=TruncMonth("date"))
+        .values("department__name", "month")
+        .annotate(n=Count("pk"))
+        .order_by("department__name", "month")
     )

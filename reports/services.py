@@ -12,29 +12,49 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programmes.models import Assignment, Plan, Task
+from qualitycity.errors import ApplicationError, Conflict
+from qualitycity.formats import decimal_text
 from responsibilities.models import Department, Jurisdiction, Membership, Role
-from responsibilities.selectors import user_scope
 from responsibilities.services import audit_record
 from targets.models import Indicator, Measurement, Target
 from targets.status import reported_value_misses, target_window, window_totals_before
 
+# The access rules services apply themselves (they are also called from tasks and the shell).
+from .access import EDITORS, OWN_DEPARTMENT_UPDATES, require_department_member, require_office
 from .calendar import next_working_day
 from .models import DepartmentReport, IndicatorValue, ReportingPeriod, ReportingRule, TaskEntry, WorkUpdate
+from .notifications import notify_report_event
 
 MAX_VALUE = Decimal("1e13")
 TEXT_LIMITS = {"progress": 5000, "problems": 2000, "next_steps": 2000, "consolidated": 5000}
+
+DEADLINE_BEFORE_END = gettext_lazy("截止日期不能早于报送期结束日期")
+NOT_IN_REPORT = gettext_lazy("提交的内容不属于本月报")
+REPORT_NOT_EDITABLE = gettext_lazy("该月报已提交或已通过，不能再修改；如需更正请先撤回或申请更正")
+ONLY_DRAFTS_SUBMIT = gettext_lazy("只有草稿状态的月报可以提交")
+RATING_RANGE = gettext_lazy("评分应在0到100之间")
+RETURN_NEEDS_COMMENT = gettext_lazy("退回时请至少对一项任务填写意见")
+COMMENT_NOT_IN_REPORT = gettext_lazy("意见对应的任务不属于本月报")
+ONLY_APPROVED_CORRECT = gettext_lazy("只有已通过的月报需要申请更正，草稿可直接修改")
+ALREADY_CORRECTED = gettext_lazy("该月报已有更正版本")
+STATE_REFUSES = gettext_lazy("当前状态（%(status)s）不能执行此操作")
+UPDATE_NEEDS_TEXT = gettext_lazy("标题和内容都不能为空")
 
 
 # Periods ---------------------------------------------------------------------------------------
 
 
-def period_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+def period_bounds(*, year: int, month: int) -> tuple[dt.date, dt.date]:
+    """A month's period runs from its first day to its last."""
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -50,8 +70,8 @@ def period_deadline(*, jurisdiction: Jurisdiction, end: dt.date) -> dt.date:
 @transaction.atomic
 def period_ensure(*, jurisdiction: Jurisdiction, year: int, month: int) -> ReportingPeriod:
     """A jurisdiction has one period per month, created with its working-day deadline."""
-    start, end = period_bounds(year, month)
-    period, _ = ReportingPeriod.objects.get_or_create(
+    start, end = period_bounds(year=year, month=month)
+    period, _created = ReportingPeriod.objects.get_or_create(
         jurisdiction=jurisdiction,
         start=start,
         defaults={"end": end, "deadline": period_deadline(jurisdiction=jurisdiction, end=end)},
@@ -63,16 +83,8 @@ def period_ensure(*, jurisdiction: Jurisdiction, year: int, month: int) -> Repor
 def period_open(*, period: ReportingPeriod, actor=None) -> ReportingPeriod:
     """Opening a period creates every member department's report for it."""
     if period.status != ReportingPeriod.Status.OPEN:
-        period.status = ReportingPeriod.Status.OPEN
-        period.opened_at = timezone.now()
-        period.save(update_fields=["status", "opened_at"])
-        audit_record(
-            actor=actor,
-            action="period.open",
-            obj=period,
-            jurisdiction=period.jurisdiction,
-            summary=f"开放{period.label}报送",
-        )
+        summary = _("开放%(period)s报送") % {"period": period.label}
+        _period_move(period, ReportingPeriod.Status.OPEN, "opened_at", actor, "period.open", summary)
     for department in departments_reporting(period=period):
         report_ensure(period=period, department=department)
     return period
@@ -83,34 +95,42 @@ def period_close(*, period: ReportingPeriod, actor=None) -> ReportingPeriod:
     """A closed period takes no new submissions through the schedule; late ones stay possible
     until the office reopens or extends it."""
     if period.status != ReportingPeriod.Status.CLOSED:
-        period.status = ReportingPeriod.Status.CLOSED
-        period.closed_at = timezone.now()
-        period.save(update_fields=["status", "closed_at"])
-        audit_record(
-            actor=actor,
-            action="period.close",
-            obj=period,
-            jurisdiction=period.jurisdiction,
-            summary=f"关闭{period.label}报送",
-        )
+        summary = _("关闭%(period)s报送") % {"period": period.label}
+        _period_move(period, ReportingPeriod.Status.CLOSED, "closed_at", actor, "period.close", summary)
     return period
+
+
+def _period_move(
+    period: ReportingPeriod, status: str, at_field: str, actor, action: str, summary: str
+) -> None:
+    """A period takes its new status with the time it did so, and the trail records who moved it."""
+    period.status = status
+    setattr(period, at_field, timezone.now())
+    period.save(update_fields=["status", at_field])
+    period_audit(actor=actor, action=action, period=period, summary=summary)
+
+
+def period_audit(*, actor, action: str, period: ReportingPeriod, summary: str, **changes) -> None:
+    """A change to a period is recorded against the period, in its jurisdiction's trail."""
+    audit_record(
+        actor=actor, action=action, obj=period, jurisdiction=period.jurisdiction, summary=summary, **changes
+    )
 
 
 @transaction.atomic
 def period_extend(*, period: ReportingPeriod, deadline: dt.date, actor) -> ReportingPeriod:
     """The office may move a deadline later (never before the period ends) and reopen it."""
     if deadline < period.end:
-        raise ValidationError("截止日期不能早于报送期结束日期")
+        raise ApplicationError(DEADLINE_BEFORE_END, field="deadline")
     before = {"deadline": period.deadline.isoformat(), "status": period.status}
     period.deadline = deadline
     period.status = ReportingPeriod.Status.OPEN
     period.save(update_fields=["deadline", "status"])
-    audit_record(
+    period_audit(
         actor=actor,
         action="period.extend",
-        obj=period,
-        jurisdiction=period.jurisdiction,
-        summary=f"{period.label}截止日期延至{deadline:%Y年%-m月%-d日}",
+        period=period,
+        summary=_("%(period)s截止日期延至%(date)s") % {"period": period.label, "date": date_format(deadline)},
         before=before,
         after={"deadline": deadline.isoformat(), "status": period.status},
     )
@@ -229,20 +249,6 @@ class SaveResult:
         return not self.conflicts and not self.errors
 
 
-def require_department_member(report: DepartmentReport, user, roles: set[str]) -> None:
-    """Only the report's own department's people (in the given roles) may act on it."""
-    allowed = Membership.objects.filter(
-        user=user, department_id=report.department_id, role__in=roles, is_active=True
-    ).exists()
-    if not allowed:
-        raise PermissionDenied("只能处理本部门的月报")
-
-
-def require_office(report: DepartmentReport, user) -> None:
-    if not user_scope(user).is_office_of(report.period.jurisdiction_id):
-        raise PermissionDenied("只有质强办可以审核月报")
-
-
 def parse_value(raw, *, label: str) -> Decimal | None:
     """An indicator value is a finite number no larger than 10^13 in size; blank means not yet."""
     # NFKC reads full-width digits and points typed with a Chinese input method (９３．５).
@@ -252,13 +258,14 @@ def parse_value(raw, *, label: str) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation as exc:
-        raise ValidationError(f"“{label}”的数值“{text[:20]}”不是数字") from exc
+        message = _("“%(label)s”的数值“%(text)s”不是数字") % {"label": label, "text": text[:20]}
+        raise ApplicationError(message) from exc
     if not number.is_finite():
-        raise ValidationError(f"“{label}”的数值必须是有限的数字")
+        raise ApplicationError(_("“%(label)s”的数值必须是有限的数字") % {"label": label})
     if abs(number) >= MAX_VALUE:
-        raise ValidationError(f"“{label}”的数值过大，请检查单位")
+        raise ApplicationError(_("“%(label)s”的数值过大，请检查单位") % {"label": label})
     if number < 0 and _cannot_be_negative(label):
-        raise ValidationError(f"“{label}”不能为负数")
+        raise ApplicationError(_("“%(label)s”不能为负数") % {"label": label})
     return number.quantize(Decimal("0.0001"))
 
 
@@ -273,27 +280,42 @@ def report_save_draft(
 ) -> SaveResult:
     """A draft saves entry by entry: an entry or value saved by someone else since this person
     loaded it is refused, never overwritten; the rest are saved."""
-    require_department_member(report, actor, {Role.LIAISON, Role.DEPARTMENT_HEAD})
+    require_department_member(report, actor, EDITORS)
     if not report.is_editable:
-        raise ValidationError("该月报已提交或已通过，不能再修改；如需更正请先撤回或申请更正")
+        raise Conflict(REPORT_NOT_EDITABLE)
     result = SaveResult()
+    _save_entries(report, actor, entries, result)
+    _save_values(report, actor, values, result)
+    return result
+
+
+def _entry_changes(entry: TaskEntry, data: dict) -> tuple[dict, str | None]:
+    """The fields the post changes on an entry, or the message refusing them."""
+    changes = {k: str(data.get(k, getattr(entry, k)) or "") for k in TEXT_LIMITS if k in data}
+    if "status" in data:
+        if data["status"] not in Task.Status.values:
+            return changes, _("任务 %(task)s 的进度选项无效") % {"task": entry.task.path_label}
+        changes["status"] = data["status"]
+    error = None
+    for name, limit in TEXT_LIMITS.items():
+        if name in changes and len(changes[name]) > limit:
+            error = _("任务 %(task)s 的“%(field)s”超过%(limit)s字") % {
+                "task": entry.task.path_label,
+                "field": TaskEntry._meta.get_field(name).verbose_name,
+                "limit": limit,
+            }
+    return changes, error
+
+
+def _save_entries(report: DepartmentReport, actor, entries: dict[int, dict], result: SaveResult) -> None:
     current = {e.pk: e for e in report.entries.select_related("task")}
     for entry_id, data in entries.items():
         entry = current.get(entry_id)
         if entry is None:
-            raise PermissionDenied("提交的内容不属于本月报")
-        changes = {k: str(data.get(k, getattr(entry, k)) or "") for k in TEXT_LIMITS if k in data}
-        if "status" in data:
-            if data["status"] not in Task.Status.values:
-                result.errors[f"entry-{entry_id}"] = f"任务 {entry.task.path_label} 的进度选项无效"
-                continue
-            changes["status"] = data["status"]
-        for name, limit in TEXT_LIMITS.items():
-            if name in changes and len(changes[name]) > limit:
-                result.errors[f"entry-{entry_id}"] = (
-                    f"任务 {entry.task.path_label} 的“{TaskEntry._meta.get_field(name).verbose_name}”超过{limit}字"
-                )
-        if f"entry-{entry_id}" in result.errors:
+            raise PermissionDenied(NOT_IN_REPORT)
+        changes, error = _entry_changes(entry, data)
+        if error:
+            result.errors[f"entry-{entry_id}"] = error
             continue
         before = {k: getattr(entry, k) for k in changes}
         if before == changes:
@@ -302,44 +324,32 @@ def report_save_draft(
             result.conflicts.append(f"entry-{entry_id}")
             continue
         result.saved += 1
-        audit_record(
-            actor=actor,
-            action="entry.save",
-            obj=entry,
-            jurisdiction=report.period.jurisdiction,
-            summary=f"{report} 任务{entry.task.path_label}",
-            before=before,
-            after=changes,
-        )
-    current_values = {v.pk: v for v in report.values.select_related("indicator")}
+        summary = _("%(report)s 任务%(task)s") % {"report": report, "task": entry.task.path_label}
+        _audit_report(actor, "entry.save", report, summary, obj=entry, before=before, after=changes)
+
+
+def _save_values(report: DepartmentReport, actor, values: dict[int, dict], result: SaveResult) -> None:
+    current = {v.pk: v for v in report.values.select_related("indicator")}
     for value_id, data in values.items():
-        row = current_values.get(value_id)
+        row = current.get(value_id)
         if row is None:
-            raise PermissionDenied("提交的内容不属于本月报")
+            raise PermissionDenied(NOT_IN_REPORT)
         try:
             number = parse_value(data.get("value"), label=row.indicator.name)
-        except ValidationError as exc:
-            result.errors[f"value-{value_id}"] = exc.messages[0]
+        except ApplicationError as exc:
+            result.errors[f"value-{value_id}"] = str(exc)
             continue
         explanation = str(data.get("gap_explanation", row.gap_explanation) or "")[:2000]
-        before = {"value": _s(row.value), "gap_explanation": row.gap_explanation}
-        after = {"value": _s(number), "gap_explanation": explanation}
+        before = {"value": _number_text(row.value), "gap_explanation": row.gap_explanation}
+        after = {"value": _number_text(number), "gap_explanation": explanation}
         if before == after:
             continue
         if not _save_if_unchanged_since(row, data, {"value": number, "gap_explanation": explanation}):
             result.conflicts.append(f"value-{value_id}")
             continue
         result.saved += 1
-        audit_record(
-            actor=actor,
-            action="value.save",
-            obj=row,
-            jurisdiction=report.period.jurisdiction,
-            summary=f"{report} {row.indicator.name}",
-            before=before,
-            after=after,
-        )
-    return result
+        summary = f"{report} {row.indicator.name}"
+        _audit_report(actor, "value.save", report, summary, obj=row, before=before, after=after)
 
 
 def _save_if_unchanged_since(obj, data: dict, changes: dict) -> bool:
@@ -352,8 +362,9 @@ def _save_if_unchanged_since(obj, data: dict, changes: dict) -> bool:
     )
 
 
-def _s(value) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
+def _number_text(value) -> str | None:
+    """A value as the audit trail keeps it: 93.5, or None (null) when blank."""
+    return None if value is None else decimal_text(value)
 
 
 def value_gaps(*, report: DepartmentReport) -> list[tuple[IndicatorValue, Target]]:
@@ -388,6 +399,23 @@ def value_gaps(*, report: DepartmentReport) -> list[tuple[IndicatorValue, Target
     return gaps
 
 
+def _check_complete(report: DepartmentReport) -> None:
+    """A report goes in with every task's progress and every missed target's explanation."""
+    missing = [e.task.path_label for e in report.entries.select_related("task") if not e.progress.strip()]
+    if missing:
+        tasks = "、".join(missing[:10]) + (_("等") if len(missing) > 10 else "")
+        raise ApplicationError(_("以下任务尚未填写进展情况：%(tasks)s") % {"tasks": tasks})
+    gaps = value_gaps(report=report)
+    if gaps:
+        names = "、".join(
+            _("%(indicator)s（目标%(target)s）") % {"indicator": v.indicator.name, "target": t.commitment}
+            for v, t in gaps[:5]
+        )
+        raise ApplicationError(
+            _("以下指标未达到目标，请填写未达标说明后再提交：%(names)s") % {"names": names}
+        )
+
+
 @transaction.atomic
 def report_submit(*, report: DepartmentReport, actor, today: dt.date | None = None) -> DepartmentReport:
     """A liaison submits when every task has its progress and every missed target its
@@ -395,16 +423,8 @@ def report_submit(*, report: DepartmentReport, actor, today: dt.date | None = No
     require_department_member(report, actor, {Role.LIAISON})
     report = DepartmentReport.objects.select_for_update().get(pk=report.pk)
     if not report.can("submit"):
-        raise ValidationError("只有草稿状态的月报可以提交")
-    missing = [e.task.path_label for e in report.entries.select_related("task") if not e.progress.strip()]
-    if missing:
-        raise ValidationError(
-            f"以下任务尚未填写进展情况：{'、'.join(missing[:10])}" + ("等" if len(missing) > 10 else "")
-        )
-    gaps = value_gaps(report=report)
-    if gaps:
-        names = "、".join(f"{v.indicator.name}（目标{t.commitment}）" for v, t in gaps[:5])
-        raise ValidationError(f"以下指标未达到目标，请填写未达标说明后再提交：{names}")
+        raise Conflict(ONLY_DRAFTS_SUBMIT)
+    _check_complete(report)
     today = today or timezone.localdate()
     report.status = DepartmentReport.Status.SUBMITTED
     report.submitted_at = timezone.now()
@@ -413,16 +433,9 @@ def report_submit(*, report: DepartmentReport, actor, today: dt.date | None = No
     report.save(update_fields=["status", "submitted_at", "submitted_by", "is_late", "updated_at"])
     report.entries.update(returned=False)
     measurements_record(report=report, confirmed=False)
-    audit_record(
-        actor=actor,
-        action="report.submit",
-        obj=report,
-        jurisdiction=report.period.jurisdiction,
-        summary=f"提交{report}" + ("（逾期）" if report.is_late else ""),
-    )
-    from .notifications import notify_report_event
-
-    transaction.on_commit(lambda: notify_report_event(report_id=report.pk, event="submitted"))
+    summary = (_("提交%(report)s（逾期）") if report.is_late else _("提交%(report)s")) % {"report": report}
+    _audit_report(actor, "report.submit", report, summary)
+    _notify_after_commit(report, "submitted")
     return report
 
 
@@ -454,16 +467,8 @@ def report_sign_off(*, report: DepartmentReport, actor) -> DepartmentReport:
     """The department head signs a submitted report off, which sends it to the office."""
     require_department_member(report, actor, {Role.DEPARTMENT_HEAD})
     report = _transition(report, "sign_off", actor, "signed_off_at", "signed_off_by")
-    audit_record(
-        actor=actor,
-        action="report.sign_off",
-        obj=report,
-        jurisdiction=report.period.jurisdiction,
-        summary=f"审签{report}",
-    )
-    from .notifications import notify_report_event
-
-    transaction.on_commit(lambda: notify_report_event(report_id=report.pk, event="signed_off"))
+    _audit_report(actor, "report.sign_off", report, _("审签%(report)s") % {"report": report})
+    _notify_after_commit(report, "signed_off")
     return report
 
 
@@ -472,18 +477,9 @@ def report_send_back(*, report: DepartmentReport, actor, comment: str) -> Depart
     """The head may send a submitted report back to the liaison with a comment."""
     require_department_member(report, actor, {Role.DEPARTMENT_HEAD})
     report = _transition(report, "send_back", actor)
-    audit_record(
-        actor=actor,
-        action="report.send_back",
-        obj=report,
-        jurisdiction=report.period.jurisdiction,
-        summary=f"负责人退回{report}：{comment[:200]}",
-    )
-    from .notifications import notify_report_event
-
-    transaction.on_commit(
-        lambda: notify_report_event(report_id=report.pk, event="sent_back", comment=comment)
-    )
+    summary = _("负责人退回%(report)s：%(comment)s") % {"report": report, "comment": comment[:200]}
+    _audit_report(actor, "report.send_back", report, summary)
+    _notify_after_commit(report, "sent_back", comment=comment)
     return report
 
 
@@ -492,23 +488,16 @@ def report_approve(*, report: DepartmentReport, actor, rating: int | None = None
     """The office approves a signed-off report; it is frozen and its values confirmed."""
     require_office(report, actor)
     if rating is not None and not 0 <= rating <= 100:
-        raise ValidationError("评分应在0到100之间")
+        raise ApplicationError(RATING_RANGE, field="rating")
     report = _transition(report, "approve", actor, "reviewed_at", "reviewed_by")
     report.rating = rating
     report.save(update_fields=["rating"])
     report.entries.update(returned=False)
     measurements_record(report=report, confirmed=True)
-    audit_record(
-        actor=actor,
-        action="report.approve",
-        obj=report,
-        jurisdiction=report.period.jurisdiction,
-        summary=f"通过{report}",
-        after={"rating": rating},
+    _audit_report(
+        actor, "report.approve", report, _("通过%(report)s") % {"report": report}, after={"rating": rating}
     )
-    from .notifications import notify_report_event
-
-    transaction.on_commit(lambda: notify_report_event(report_id=report.pk, event="approved"))
+    _notify_after_commit(report, "approved")
     return report
 
 
@@ -518,10 +507,10 @@ def report_return(*, report: DepartmentReport, actor, comments: dict[int, str]) 
     require_office(report, actor)
     comments = {int(k): v.strip()[:2000] for k, v in comments.items() if v and v.strip()}
     if not comments:
-        raise ValidationError("退回时请至少对一项任务填写意见")
+        raise ApplicationError(RETURN_NEEDS_COMMENT)
     entries = {e.pk: e for e in report.entries.filter(pk__in=comments)}
     if set(entries) != set(comments):
-        raise PermissionDenied("意见对应的任务不属于本月报")
+        raise PermissionDenied(COMMENT_NOT_IN_REPORT)
     report = _transition(report, "return", actor, "reviewed_at", "reviewed_by")
     report.return_count += 1
     report.save(update_fields=["return_count"])
@@ -529,17 +518,9 @@ def report_return(*, report: DepartmentReport, actor, comments: dict[int, str]) 
         TaskEntry.objects.filter(pk=entry_id).update(
             office_comment=text, returned=True, version=F("version") + 1
         )
-    audit_record(
-        actor=actor,
-        action="report.return",
-        obj=report,
-        jurisdiction=report.period.jurisdiction,
-        summary=f"退回{report}",
-        after={str(k): v for k, v in comments.items()},
-    )
-    from .notifications import notify_report_event
-
-    transaction.on_commit(lambda: notify_report_event(report_id=report.pk, event="returned"))
+    after = {str(k): v for k, v in comments.items()}
+    _audit_report(actor, "report.return", report, _("退回%(report)s") % {"report": report}, after=after)
+    _notify_after_commit(report, "returned")
     return report
 
 
@@ -550,15 +531,22 @@ def report_correct(*, report: DepartmentReport, actor) -> DepartmentReport:
     require_department_member(report, actor, {Role.LIAISON})
     report = DepartmentReport.objects.select_for_update().get(pk=report.pk)
     if not report.is_frozen:
-        raise ValidationError("只有已通过的月报需要申请更正，草稿可直接修改")
+        raise Conflict(ONLY_APPROVED_CORRECT)
     if DepartmentReport.objects.filter(supersedes=report).exists():
-        raise ValidationError("该月报已有更正版本")
+        raise Conflict(ALREADY_CORRECTED)
     new = DepartmentReport.objects.create(
         period=report.period, department=report.department, version=report.version + 1, supersedes=report
     )
+    _copy_content(report, into=new)
+    summary = _("申请更正%(report)s，生成第%(version)s版") % {"report": report, "version": new.version}
+    _audit_report(actor, "report.correct", report, summary, obj=new)
+    return new
+
+
+def _copy_content(report: DepartmentReport, *, into: DepartmentReport) -> None:
     TaskEntry.objects.bulk_create(
         TaskEntry(
-            report=new,
+            report=into,
             task_id=e.task_id,
             role=e.role,
             status=e.status,
@@ -571,7 +559,7 @@ def report_correct(*, report: DepartmentReport, actor) -> DepartmentReport:
     )
     IndicatorValue.objects.bulk_create(
         IndicatorValue(
-            report=new,
+            report=into,
             indicator_id=v.indicator_id,
             value=v.value,
             gap_explanation=v.gap_explanation,
@@ -579,14 +567,6 @@ def report_correct(*, report: DepartmentReport, actor) -> DepartmentReport:
         )
         for v in report.values.all()
     )
-    audit_record(
-        actor=actor,
-        action="report.correct",
-        obj=new,
-        jurisdiction=report.period.jurisdiction,
-        summary=f"申请更正{report}，生成第{new.version}版",
-    )
-    return new
 
 
 def _transition(
@@ -596,7 +576,7 @@ def _transition(
         DepartmentReport.objects.select_for_update(of=("self",)).select_related("period").get(pk=report.pk)
     )
     if not report.can(action):
-        raise ValidationError(f"当前状态（{report.get_status_display()}）不能执行此操作")
+        raise Conflict(STATE_REFUSES % {"status": report.get_status_display()})
     report.status = DepartmentReport.TRANSITIONS[action][1]
     fields = ["status", "updated_at"]
     if at_field:
@@ -607,6 +587,25 @@ def _transition(
     return report
 
 
+def _audit_report(actor, action: str, report: DepartmentReport, summary: str, *, obj=None, **changes) -> None:
+    """A step on a report (or on one of its entries and values, obj) goes to the trail of the
+    report's jurisdiction."""
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj if obj is not None else report,
+        jurisdiction=report.period.jurisdiction,
+        summary=summary,
+        **changes,
+    )
+
+
+def _notify_after_commit(report: DepartmentReport, event: str, **details) -> None:
+    """The people next in line hear of a step only once it is committed."""
+    report_id = report.pk
+    transaction.on_commit(lambda: notify_report_event(report_id=report_id, event=event, **details))
+
+
 # Work updates ----------------------------------------------------------------------------------
 
 
@@ -614,10 +613,10 @@ def _transition(
 def work_update_post(*, department: Department, actor, date: dt.date, title: str, body: str) -> WorkUpdate:
     """A department's people post dated work updates; the office counts them by month."""
     if not Membership.objects.filter(user=actor, department=department, is_active=True).exists():
-        raise PermissionDenied("只能以本部门名义报送工作动态")
+        raise PermissionDenied(OWN_DEPARTMENT_UPDATES)
     title, body = title.strip(), body.strip()
     if not title or not body:
-        raise ValidationError("标题和内容都不能为空")
+        raise ApplicationError(UPDATE_NEEDS_TEXT, field="title" if not title else "body")
     update = WorkUpdate.objects.create(
         department=department, author=actor, date=date, title=title[:200], body=body[:5000]
     )

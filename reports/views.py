@@ -4,19 +4,33 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from responsibilities.models import AuditEvent, Department, Role
-from responsibilities.selectors import user_scope
+from qualitycity.errors import ApplicationError
+from responsibilities.models import Department, Role
+from responsibilities.scope import user_scope
 from responsibilities.services import audit_record
 
 from . import services
+from .access import (
+    department_get_for_member,
+    entry_get_for_department,
+    evidence_get_for_department,
+    evidence_get_for_user,
+    period_get_for_office,
+    period_get_for_overseer,
+    report_get_for_department,
+    report_get_for_head,
+    report_get_for_liaison,
+    report_get_for_office,
+    report_get_for_user,
+    require_overseer,
+)
 from .evidence import evidence_attach, evidence_delete
 from .forms import (
     ApproveForm,
@@ -27,23 +41,24 @@ from .forms import (
     WorkUpdateForm,
     parse_draft_post,
 )
-from .models import (
-    Evidence,
-    Notification,
-    ReportingPeriod,
-    TaskEntry,
-    WorkUpdate,
-    hasattr_superseded,
-)
+from .models import Notification, hasattr_superseded
 from .reminders import remind_missing
 from .selectors import (
     period_overview,
     periods_for_user,
-    report_get_for_user,
+    report_events,
     report_page,
     reports_for_department,
     user_roles_for_report,
+    work_update_counts,
+    work_updates_for_user,
 )
+
+SAVE_CONFLICT = gettext_lazy(
+    "部分内容在您打开页面后已被他人修改，未覆盖对方的修改；您填写的内容保留在下方，请核对后再保存。"
+)
+SAVE_BEFORE_SUBMIT_FAILED = gettext_lazy("提交前保存失败：部分内容已被他人修改或有误，请核对后再提交。")
+FILE_NOT_FOUND = gettext_lazy("文件不存在")
 
 
 def _report_context(request, report, *, posted=None, result=None):
@@ -91,23 +106,18 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_save(request: HttpRequest, pk: int) -> HttpResponse:
-    """Saves the draft; the page's script calls it as the liaison types (JSON answer)."""
-    report = report_get_for_user(user=request.user, pk=pk)
+    """Saves the draft; the page's script calls it as the liaison types (JSON answer). A report
+    that can no longer be edited is refused by the service and answered by the middleware."""
+    report = report_get_for_department(user=request.user, pk=pk)
     entries, values = parse_draft_post(request.POST)
-    try:
-        result = services.report_save_draft(report=report, actor=request.user, entries=entries, values=values)
-    except ValidationError as exc:
-        return _refuse(request, report, exc.messages[0])
+    result = services.report_save_draft(report=report, actor=request.user, entries=entries, values=values)
     if request.headers.get("x-requested-with") == "fetch":
         return JsonResponse(_save_json(report, result), status=200 if result.ok else 409)
     if result.ok:
-        messages.success(request, f"已保存（{result.saved}处修改）")
+        messages.success(request, _("已保存（%(count)s处修改）") % {"count": result.saved})
         return redirect("reports:report_detail", pk=report.pk)
     if result.conflicts:
-        messages.error(
-            request,
-            "部分内容在您打开页面后已被他人修改，未覆盖对方的修改；您填写的内容保留在下方，请核对后再保存。",
-        )
+        messages.error(request, SAVE_CONFLICT)
     for text in result.errors.values():
         messages.error(request, text)
     context = _report_context(request, report, posted=_posted(entries, values), result=result)
@@ -132,147 +142,144 @@ def _save_json(report, result):
     }
 
 
-def _refuse(request, report, message):
-    if request.headers.get("x-requested-with") == "fetch":
-        return JsonResponse({"error": message}, status=400)
-    messages.error(request, message)
-    return redirect("reports:report_detail", pk=report.pk)
-
-
-def _act(request, pk, action, success, **kwargs) -> HttpResponse:
-    """Runs one workflow step on the report: a refusal comes back as a message on the report,
-    success as the given message (or success(report)) on the resulting report."""
-    report = report_get_for_user(user=request.user, pk=pk)
+def _act(request, report, action, success, **kwargs) -> HttpResponse:
+    """Runs one workflow step on the report and answers with the report page: a refusal as an
+    error message there (whatever page the step was posted from), success as the given message
+    (or success(report)) on the resulting report."""
     try:
         result = action(report=report, actor=request.user, **kwargs)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
         return redirect("reports:report_detail", pk=report.pk)
     messages.success(request, success(result) if callable(success) else success)
     return redirect("reports:report_detail", pk=result.pk)
 
 
+def _form_refused(request, report, message) -> HttpResponse:
+    """A workflow step's small form (a comment, a rating) is refused on the report page."""
+    messages.error(request, message)
+    return redirect("reports:report_detail", pk=report.pk)
+
+
+def _submitted(report) -> str:
+    if report.is_late:
+        return _("已提交，等待单位负责人审签（已过截止日期，记为逾期）")
+    return _("已提交，等待单位负责人审签")
+
+
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_get_for_user(user=request.user, pk=pk)
+    report = report_get_for_liaison(user=request.user, pk=pk)
     entries, values = parse_draft_post(request.POST)
     if entries or values:
         # Submitting saves what is on the page first, so the last keystrokes count.
         result = services.report_save_draft(report=report, actor=request.user, entries=entries, values=values)
         if not result.ok:
-            messages.error(request, "提交前保存失败：部分内容已被他人修改或有误，请核对后再提交。")
+            messages.error(request, SAVE_BEFORE_SUBMIT_FAILED)
             return redirect("reports:report_detail", pk=report.pk)
-    return _act(
-        request,
-        pk,
-        services.report_submit,
-        lambda r: "已提交，等待单位负责人审签" + ("（已过截止日期，记为逾期）" if r.is_late else ""),
-    )
+    return _act(request, report, services.report_submit, _submitted)
 
 
 @login_required
 @require_POST
 def report_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.report_sign_off, "已审签，报质强办审核")
+    report = report_get_for_head(user=request.user, pk=pk)
+    return _act(request, report, services.report_sign_off, _("已审签，报质强办审核"))
 
 
 @login_required
 @require_POST
 def report_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    report = report_get_for_head(user=request.user, pk=pk)
     form = SendBackForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写退回意见")
-        return redirect("reports:report_detail", pk=pk)
-    return _act(
-        request, pk, services.report_send_back, "已退回联络员修改", comment=form.cleaned_data["comment"]
-    )
+        return _form_refused(request, report, _("请填写退回意见"))
+    comment = form.cleaned_data["comment"]
+    return _act(request, report, services.report_send_back, _("已退回联络员修改"), comment=comment)
 
 
 @login_required
 @require_POST
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = report_get_for_office(user=request.user, pk=pk)
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "评分应为0到100之间的整数")
-        return redirect("reports:report_detail", pk=pk)
-    return _act(request, pk, services.report_approve, "已审核通过", rating=form.cleaned_data["rating"])
+        return _form_refused(request, report, _("评分应为0到100之间的整数"))
+    rating = form.cleaned_data["rating"]
+    return _act(request, report, services.report_approve, _("已审核通过"), rating=rating)
 
 
 @login_required
 @require_POST
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_get_for_user(user=request.user, pk=pk)
+    report = report_get_for_office(user=request.user, pk=pk)
     form = ReturnForm(request.POST, entries=report.entries.all())
     if not form.is_valid():
-        messages.error(request, "意见每条不超过2000字")
-        return redirect("reports:report_detail", pk=pk)
-    return _act(request, pk, services.report_return, "已退回，联络员将按意见修改", comments=form.comments())
+        return _form_refused(request, report, _("意见每条不超过2000字"))
+    success = _("已退回，联络员将按意见修改")
+    return _act(request, report, services.report_return, success, comments=form.comments())
 
 
 @login_required
 @require_POST
 def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, services.report_correct, lambda r: f"已生成第{r.version}版草稿，原版本保留")
+    report = report_get_for_liaison(user=request.user, pk=pk)
+    return _act(
+        request,
+        report,
+        services.report_correct,
+        lambda r: _("已生成第%(version)s版草稿，原版本保留") % {"version": r.version},
+    )
 
 
 @login_required
 def report_history(request: HttpRequest, pk: int) -> HttpResponse:
     """The audit trail of a report: every save, submission, sign-off and review, with values."""
     report = report_get_for_user(user=request.user, pk=pk)
-    entry_ids = [str(pk) for pk in report.entries.values_list("pk", flat=True)]
-    value_ids = [str(pk) for pk in report.values.values_list("pk", flat=True)]
-    events = (
-        AuditEvent.objects.filter(object_type="reports.departmentreport", object_id=str(report.pk))
-        | AuditEvent.objects.filter(object_type="reports.taskentry", object_id__in=entry_ids)
-        | AuditEvent.objects.filter(object_type="reports.indicatorvalue", object_id__in=value_ids)
-    ).select_related("actor")
+    events = report_events(report=report)
     return render(request, "reports/report_history.html", {"report": report, "events": events})
 
 
 # Evidence ----------------------------------------------------------------------------------------
 
 
-def _entry_for_user(user, pk: int) -> TaskEntry:
-    entry = get_object_or_404(TaskEntry.objects.select_related("report__period__jurisdiction", "task"), pk=pk)
-    report_get_for_user(user=user, pk=entry.report_id)
-    return entry
-
-
 @login_required
 @require_POST
 def evidence_upload(request: HttpRequest, entry_pk: int) -> HttpResponse:
-    entry = _entry_for_user(request.user, entry_pk)
+    entry = entry_get_for_department(user=request.user, pk=entry_pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择要上传的文件")
+        messages.error(request, _("请选择要上传的文件"))
     else:
+        upload = form.cleaned_data["file"]
         try:
-            evidence_attach(entry=entry, actor=request.user, upload=form.cleaned_data["file"])
-            messages.success(request, f"已上传：{form.cleaned_data['file'].name}")
-        except ValidationError as exc:
-            messages.error(request, f"任务 {entry.task.path_label}：{exc.messages[0]}")
+            evidence_attach(entry=entry, actor=request.user, upload=upload)
+        except ApplicationError as exc:
+            # Several entries share the page: the message names the task the file was for.
+            messages.error(
+                request, _("任务 %(task)s：%(error)s") % {"task": entry.task.path_label, "error": exc}
+            )
+        else:
+            messages.success(request, _("已上传：%(name)s") % {"name": upload.name})
     return redirect(f"{entry.report.get_absolute_url()}#entry-{entry.pk}")
 
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Streams an evidence file after checking the user may see its report; never a public path."""
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("entry__report__period__jurisdiction"), pk=pk
-    )
-    report_get_for_user(user=request.user, pk=evidence.entry.report_id)
+    evidence = evidence_get_for_user(user=request.user, pk=pk)
     audit_record(
         actor=request.user,
         action="evidence.download",
         obj=evidence,
         jurisdiction=evidence.entry.report.period.jurisdiction,
-        summary=f"下载佐证材料 {evidence.original_name}",
+        summary=_("下载佐证材料 %(name)s") % {"name": evidence.original_name},
     )
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("文件不存在") from exc
+        raise Http404(FILE_NOT_FOUND) from exc
     return FileResponse(
         handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
     )
@@ -281,34 +288,19 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = get_object_or_404(Evidence.objects.select_related("entry__report__period"), pk=pk)
-    report = report_get_for_user(user=request.user, pk=evidence.entry.report_id)
-    try:
-        evidence_delete(evidence=evidence, actor=request.user)
-        messages.success(request, "已删除佐证材料")
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+    evidence = evidence_get_for_department(user=request.user, pk=pk)
+    report = evidence.entry.report
+    evidence_delete(evidence=evidence, actor=request.user)
+    messages.success(request, _("已删除佐证材料"))
     return redirect(report.get_absolute_url())
 
 
 # Periods (office) --------------------------------------------------------------------------------
 
 
-def _office_period(request, pk) -> ReportingPeriod:
-    period = get_object_or_404(
-        ReportingPeriod.objects.for_user(request.user).select_related("jurisdiction"), pk=pk
-    )
-    scope = user_scope(request.user)
-    if period.jurisdiction_id not in scope.overseen_jurisdiction_ids and not scope.is_superuser:
-        raise PermissionDenied("只有质强办和领导可以查看报送情况")
-    return period
-
-
 @login_required
 def period_list(request: HttpRequest) -> HttpResponse:
-    scope = user_scope(request.user)
-    if not scope.overseen_jurisdiction_ids and not scope.is_superuser:
-        raise PermissionDenied("只有质强办和领导可以查看报送情况")
+    require_overseer(user=request.user)
     periods = periods_for_user(user=request.user).order_by("-start")[:36]
     return render(request, "reports/period_list.html", {"periods": periods, "today": timezone.localdate()})
 
@@ -316,7 +308,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has submitted, who is late and who is missing, with a one-click reminder."""
-    period = _office_period(request, pk)
+    period = period_get_for_overseer(user=request.user, pk=pk)
     rows = period_overview(period=period)
     counts = {state: sum(1 for r in rows if r.state == state) for state in ("submitted", "late", "missing")}
     return render(
@@ -333,45 +325,34 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _require_office_of(request, period):
-    if not user_scope(request.user).is_office_of(period.jurisdiction_id):
-        raise PermissionDenied("只有质强办可以操作报送期")
-
-
 @login_required
 @require_POST
 def period_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    period = _office_period(request, pk)
-    _require_office_of(request, period)
+    period = period_get_for_office(user=request.user, pk=pk)
     sent = remind_missing(period=period, actor=request.user, today=timezone.localdate(), manual=True)
-    messages.success(request, f"已向{sent}位联络员发送催报提醒")
+    messages.success(request, _("已向%(count)s位联络员发送催报提醒") % {"count": sent})
     return redirect("reports:period_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def period_open_now(request: HttpRequest, pk: int) -> HttpResponse:
-    period = _office_period(request, pk)
-    _require_office_of(request, period)
+    period = period_get_for_office(user=request.user, pk=pk)
     services.period_open(period=period, actor=request.user)
-    messages.success(request, f"{period.label}已开放填报")
+    messages.success(request, _("%(period)s已开放填报") % {"period": period.label})
     return redirect("reports:period_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def period_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    period = _office_period(request, pk)
-    _require_office_of(request, period)
+    period = period_get_for_office(user=request.user, pk=pk)
     form = ExtendForm(request.POST)
-    if form.is_valid():
-        try:
-            services.period_extend(period=period, deadline=form.cleaned_data["deadline"], actor=request.user)
-            messages.success(request, "截止日期已调整")
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-    else:
-        messages.error(request, "请填写有效的日期")
+    if not form.is_valid():
+        messages.error(request, _("请填写有效的日期"))
+        return redirect("reports:period_detail", pk=pk)
+    services.period_extend(period=period, deadline=form.cleaned_data["deadline"], actor=request.user)
+    messages.success(request, _("截止日期已调整"))
     return redirect("reports:period_detail", pk=pk)
 
 
@@ -380,35 +361,29 @@ def period_extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def work_updates(request: HttpRequest) -> HttpResponse:
-    scope = user_scope(request.user)
-    my_departments = list(Department.objects.filter(pk__in=scope.department_ids))
     form = WorkUpdateForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST":
-        department = next((d for d in my_departments if str(d.pk) == request.POST.get("department")), None)
-        if department is None:
-            raise PermissionDenied("只能以本部门名义报送工作动态")
+        department = department_get_for_member(user=request.user, pk=request.POST.get("department"))
         if form.is_valid():
             try:
                 services.work_update_post(department=department, actor=request.user, **form.cleaned_data)
-                messages.success(request, "工作动态已报送")
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("工作动态已报送"))
                 return redirect("reports:work_updates")
-            except ValidationError as exc:
-                messages.error(request, exc.messages[0])
-    updates = WorkUpdate.objects.for_user(request.user).select_related("department", "author")
-    if not scope.overseen_jurisdiction_ids:
-        updates = updates.filter(department_id__in=scope.department_ids)
+    updates = work_updates_for_user(user=request.user)
     since = timezone.localdate().replace(day=1) - dt.timedelta(days=150)
-    counts = (
-        updates.filter(date__gte=since.replace(day=1))
-        .annotate(month=TruncMonth("date"))
-        .values("department__name", "month")
-        .annotate(n=Count("pk"))
-        .order_by("department__name", "month")
-    )
+    my_departments = list(Department.objects.filter(pk__in=user_scope(request.user).department_ids))
     return render(
         request,
         "reports/work_updates.html",
-        {"form": form, "updates": updates[:50], "counts": counts, "my_departments": my_departments},
+        {
+            "form": form,
+            "updates": updates[:50],
+            "counts": work_update_counts(updates=updates, since=since),
+            "my_departments": my_departments,
+        },
     )
 
 

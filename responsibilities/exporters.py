@@ -12,6 +12,8 @@ from .models import Jurisdiction, Membership, Role
 
 
 class ContactListExporter(ListExporter):
+    # A form offices circulate among themselves, like the decomposition table: its headers and
+    # printed wording stay Chinese whatever the requester's language.
     document_name = "联络员名单"
     columns = (
         Column("序号", 6, centred=True),

@@ -1,5 +1,6 @@
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 USERNAME_MAX = 150
 
@@ -11,7 +12,7 @@ class LoginForm(AuthenticationForm):
     def clean_username(self):
         username = self.cleaned_data.get("username", "")
         if len(username) > USERNAME_MAX:
-            raise ValidationError(f"用户名不能超过{USERNAME_MAX}个字符")
+            raise ValidationError(_("用户名不能超过%(count)s个字符") % {"count": USERNAME_MAX})
         return username
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 CLASSES = (
     ("大写字母", set(string.ascii_uppercase)),
@@ -33,12 +34,15 @@ class CharacterClassesValidator:
     def validate(self, password, user=None):
         if character_classes(password) < self.min_classes:
             raise ValidationError(
-                f"密码须包含大写字母、小写字母、数字、符号中的至少{self.min_classes}类",
+                _("密码须包含大写字母、小写字母、数字、符号中的至少%(count)s类")
+                % {"count": self.min_classes},
                 code="password_classes",
             )
 
     def get_help_text(self):
-        return f"密码须包含大写字母、小写字母、数字、符号中的至少{self.min_classes}类。"
+        return _("密码须包含大写字母、小写字母、数字、符号中的至少%(count)s类。") % {
+            "count": self.min_classes
+        }
 
 
 class PasswordHistoryValidator:
@@ -55,7 +59,9 @@ class PasswordHistoryValidator:
         if any(check_password(password, old) for old in recent) or (
             user.password and check_password(password, user.password)
         ):
-            raise ValidationError(f"不能使用最近{self.remember}次用过的密码", code="password_reused")
+            raise ValidationError(
+                _("不能使用最近%(count)s次用过的密码") % {"count": self.remember}, code="password_reused"
+            )
 
     def password_changed(self, password, user=None):
         """Django calls this after a password is set: remember its hash and when it changed."""
@@ -63,14 +69,14 @@ class PasswordHistoryValidator:
             return
         from .models import PasswordState
 
-        state, _ = PasswordState.objects.get_or_create(user=user)
+        state, _created = PasswordState.objects.get_or_create(user=user)
         state.history = (state.history + [user.password])[-self.remember :]
         state.changed_at = timezone.now()
         state.must_change = False
         state.save(update_fields=["history", "changed_at", "must_change"])
 
     def get_help_text(self):
-        return f"不能使用最近{self.remember}次用过的密码。"
+        return _("不能使用最近%(count)s次用过的密码。") % {"count": self.remember}
 
 
 def _state(user):
@@ -86,8 +92,8 @@ def password_change_required(user) -> str | None:
     if state is None or state.exempt:
         return None
     if state.must_change:
-        return "首次登录或密码被重置，请先修改密码"
+        return _("首次登录或密码被重置，请先修改密码")
     max_age = dt.timedelta(days=getattr(settings, "PASSWORD_MAX_AGE_DAYS", 90))
     if state.changed_at and timezone.now() - state.changed_at > max_age:
-        return f"密码已超过{max_age.days}天未修改，请修改密码"
+        return _("密码已超过%(days)s天未修改，请修改密码") % {"days": max_age.days}
     return None

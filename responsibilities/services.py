@@ -6,23 +6,37 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from qualitycity.errors import ApplicationError
+
+from .access import require_office_of
 from .models import AuditEvent, Department, DepartmentAlias, Jurisdiction, Membership, PasswordState, Role
 from .selectors import department_name_index, department_resolve, normalise_name
 
+DEPARTMENT_ROLE_NEEDS_DEPARTMENT = gettext_lazy("联络员和单位负责人必须属于一个部门")
+ONLY_DEPARTMENT_ROLES = gettext_lazy("只能添加部门联络员或单位负责人")
+USERNAME_TAKEN = gettext_lazy("用户名“%(username)s”已被使用")
+MOVE_WITHIN_JURISDICTION = gettext_lazy("只能调整到本行政区的部门")
+MOVE_NOT_TO_COLLECTIVE = gettext_lazy("不能调整到集合名称，请选择具体单位")
 
-class UnknownDepartment(ValueError):
+
+class UnknownDepartment(ApplicationError):
     """A printed department name that matches no department or alias of the jurisdiction."""
 
     def __init__(self, name: str, jurisdiction: Jurisdiction):
         self.name = name
-        super().__init__(f"“{name}”不是{jurisdiction.name}已登记的部门或别名")
+        super().__init__(
+            _("“%(name)s”不是%(jurisdiction)s已登记的部门或别名")
+            % {"name": name, "jurisdiction": jurisdiction.name}
+        )
 
 
 @transaction.atomic
 def jurisdiction_ensure(*, name: str, level: str, office_name: str = "") -> Jurisdiction:
     """A jurisdiction is found by name, or created with the given level and office."""
-    jurisdiction, _ = Jurisdiction.objects.get_or_create(
+    jurisdiction, _created = Jurisdiction.objects.get_or_create(
         name=name, defaults={"level": level, "office_name": office_name}
     )
     return jurisdiction
@@ -38,7 +52,7 @@ def departments_ensure(*, jurisdiction: Jurisdiction, entries: Iterable[dict]) -
     entries = list(entries)
     departments = []
     for order, entry in enumerate(entries, start=1):
-        department, _ = Department.objects.get_or_create(
+        department, _created = Department.objects.get_or_create(
             jurisdiction=jurisdiction,
             name=entry["name"],
             defaults={
@@ -80,7 +94,7 @@ def departments_resolve_all(*, jurisdiction: Jurisdiction, names: Iterable[str])
 @transaction.atomic
 def department_add_alias(*, department: Department, name: str, note: str = "") -> DepartmentAlias:
     """A printed name the office maps to a department becomes one of its aliases."""
-    alias, _ = DepartmentAlias.objects.get_or_create(
+    alias, _created = DepartmentAlias.objects.get_or_create(
         jurisdiction=department.jurisdiction, name=name, defaults={"department": department, "note": note}
     )
     return alias
@@ -111,8 +125,8 @@ def user_ensure_with_role(
             user.set_password(password)
         user.save(update_fields=["password"])
     if role in Role.department_roles() and department is None:
-        raise ValueError("联络员和单位负责人必须属于一个部门")
-    membership, _ = Membership.objects.get_or_create(
+        raise ApplicationError(DEPARTMENT_ROLE_NEEDS_DEPARTMENT, field="department")
+    membership, _created = Membership.objects.get_or_create(
         user=user,
         jurisdiction=jurisdiction,
         department=department if role in Role.department_roles() else None,
@@ -152,6 +166,11 @@ __all__ = [
     "departments_resolve_all",
     "jurisdiction_ensure",
     "normalise_name",
+    "person_create",
+    "person_deactivate",
+    "person_move",
+    "person_reset_password",
+    "require_office_of",
     "user_ensure_with_role",
 ]
 
@@ -168,15 +187,6 @@ def temporary_password() -> str:
     return f"{secrets.choice('ABCDEFGHJKLMNPQRSTUVWXYZ')}{body}{secrets.choice('23456789')}@"
 
 
-def require_office_of(actor, jurisdiction: Jurisdiction) -> None:
-    from django.core.exceptions import PermissionDenied
-
-    from .selectors import user_scope
-
-    if not user_scope(actor).is_office_of(jurisdiction.pk):
-        raise PermissionDenied("只有本地质强办可以管理联络员和负责人")
-
-
 @transaction.atomic
 def person_create(
     *,
@@ -190,14 +200,12 @@ def person_create(
 ) -> tuple[Membership, str]:
     """The office adds a liaison or head to one of its departments with a one-time password that
     must be changed at first login; returns the membership and that password."""
-    from django.core.exceptions import ValidationError
-
     require_office_of(actor, department.jurisdiction)
     if role not in Role.department_roles():
-        raise ValidationError("只能添加部门联络员或单位负责人")
+        raise ApplicationError(ONLY_DEPARTMENT_ROLES, field="role")
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise ValidationError(f"用户名“{username}”已被使用")
+        raise ApplicationError(USERNAME_TAKEN % {"username": username}, field="username")
     password = temporary_password()
     user = User(username=username, first_name=full_name, email=email)
     user.set_password(password)
@@ -211,7 +219,13 @@ def person_create(
         action="people.create",
         obj=membership,
         jurisdiction=department.jurisdiction,
-        summary=f"新增{department.name}{membership.get_role_display()} {full_name}（{username}）",
+        summary=_("新增%(department)s%(role)s %(name)s（%(username)s）")
+        % {
+            "department": department.name,
+            "role": membership.get_role_display(),
+            "name": full_name,
+            "username": username,
+        },
     )
     return membership, password
 
@@ -226,13 +240,7 @@ def person_deactivate(*, actor, membership: Membership) -> Membership:
     if not user.memberships.filter(is_active=True).exists():
         user.is_active = False
         user.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor,
-        action="people.deactivate",
-        obj=membership,
-        jurisdiction=membership.jurisdiction,
-        summary=f"停用 {user.get_full_name() or user.username}",
-    )
+    _audit_person(actor, "people.deactivate", membership, _("停用 %(name)s") % {"name": _person_name(user)})
     return membership
 
 
@@ -248,36 +256,42 @@ def person_reset_password(*, actor, membership: Membership) -> str:
     from axes.utils import reset as axes_reset
 
     axes_reset(username=user.username)
-    audit_record(
-        actor=actor,
-        action="people.reset_password",
-        obj=membership,
-        jurisdiction=membership.jurisdiction,
-        summary=f"重置 {user.get_full_name() or user.username} 的密码",
-    )
+    summary = _("重置 %(name)s 的密码") % {"name": _person_name(user)}
+    _audit_person(actor, "people.reset_password", membership, summary)
     return password
 
 
 @transaction.atomic
 def person_move(*, actor, membership: Membership, department: Department) -> Membership:
     """A liaison moves to another department of the same jurisdiction, taking no data along."""
-    from django.core.exceptions import ValidationError
-
     require_office_of(actor, membership.jurisdiction)
     if department.jurisdiction_id != membership.jurisdiction_id:
-        raise ValidationError("只能调整到本行政区的部门")
+        raise ApplicationError(MOVE_WITHIN_JURISDICTION, field="department")
     if department.is_collective:
-        raise ValidationError("不能调整到集合名称，请选择具体单位")
+        raise ApplicationError(MOVE_NOT_TO_COLLECTIVE, field="department")
     before = {"department": membership.department.name if membership.department else None}
     membership.department = department
     membership.save(update_fields=["department"])
-    audit_record(
-        actor=actor,
-        action="people.move",
-        obj=membership,
-        jurisdiction=membership.jurisdiction,
-        summary=f"{membership.user.get_full_name() or membership.user.username} 调整到{department.name}",
-        before=before,
-        after={"department": department.name},
+    summary = _("%(name)s 调整到%(department)s") % {
+        "name": _person_name(membership.user),
+        "department": department.name,
+    }
+    _audit_person(
+        actor, "people.move", membership, summary, before=before, after={"department": department.name}
     )
     return membership
+
+
+def _person_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def _audit_person(actor, action: str, membership: Membership, summary: str, **changes) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=membership,
+        jurisdiction=membership.jurisdiction,
+        summary=summary,
+        **changes,
+    )

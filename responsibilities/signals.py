@@ -2,6 +2,7 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from .models import AuditEvent, Membership
 
@@ -24,27 +25,24 @@ def audit_login(sender, request, user, **kwargs):
         reason = password_change_required(user)
         if reason:
             request.session[SESSION_KEY] = reason
-    AuditEvent.objects.create(
-        actor=user,
-        jurisdiction=_jurisdiction_of(user),
-        action="auth.login",
-        object_type="auth.user",
-        object_id=str(user.pk),
-        summary=f"登录 {_address(request)}",
-    )
+    _audit_user(user, "auth.login", _("登录 %(address)s") % {"address": _address(request)})
 
 
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        AuditEvent.objects.create(
-            actor=user,
-            jurisdiction=_jurisdiction_of(user),
-            action="auth.logout",
-            object_type="auth.user",
-            object_id=str(user.pk),
-            summary="退出",
-        )
+        _audit_user(user, "auth.logout", _("退出"))
+
+
+def _audit_user(user, action: str, summary: str) -> None:
+    AuditEvent.objects.create(
+        actor=user,
+        jurisdiction=_jurisdiction_of(user),
+        action=action,
+        object_type="auth.user",
+        object_id=str(user.pk),
+        summary=summary,
+    )
 
 
 @receiver(user_login_failed)
@@ -54,5 +52,6 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
         actor=None,
         action="auth.login_failed",
         object_type="auth.user",
-        summary=f"登录失败：{username} {_address(request)}",
+        summary=_("登录失败：%(username)s %(address)s")
+        % {"username": username, "address": _address(request)},
     )

@@ -1,18 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from qualitycity.errors import ApplicationError
+
 from . import services
+from .access import audit_events_for_user, membership_get_for_office, office_jurisdiction_for_user
 from .exporters import ContactListExporter
 from .filters import AuditFilter
 from .forms import MoveForm, PersonForm
-from .models import Department, Jurisdiction, Membership, Role
-from .selectors import audit_events_for_user, user_scope
+from .models import Department, Membership, Role
 from .tables import AuditTable, PeopleTable
 
 
@@ -25,37 +28,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         self.request.session.pop(SESSION_KEY, None)
         services.audit_record(
-            actor=self.request.user, action="auth.password_change", obj=self.request.user, summary="修改密码"
+            actor=self.request.user,
+            action="auth.password_change",
+            obj=self.request.user,
+            summary=_("修改密码"),
         )
         return response
 
 
-def _office_jurisdiction(request) -> Jurisdiction:
-    """The jurisdiction whose people the signed-in office user manages (403 for anyone else)."""
-    scope = user_scope(request.user)
-    ids = sorted(scope.office_jurisdiction_ids)
-    if not ids:
-        raise PermissionDenied("只有质强办可以管理联络员和负责人")
-    chosen = request.GET.get("jurisdiction") or request.POST.get("jurisdiction")
-    pk = int(chosen) if chosen and chosen.isdigit() and int(chosen) in ids else ids[0]
-    return Jurisdiction.objects.get(pk=pk)
-
-
-def _membership_for_office(request, pk) -> Membership:
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "department", "jurisdiction"),
-        pk=pk,
-        jurisdiction_id__in=user_scope(request.user).jurisdiction_ids,
-        role__in=Role.department_roles(),
-    )
-    if not user_scope(request.user).is_office_of(membership.jurisdiction_id):
-        raise PermissionDenied("只有质强办可以管理联络员和负责人")
-    return membership
+def _chosen_jurisdiction(request) -> str | None:
+    return request.GET.get("jurisdiction") or request.POST.get("jurisdiction")
 
 
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _office_jurisdiction(request)
+    jurisdiction = office_jurisdiction_for_user(user=request.user, pk=_chosen_jurisdiction(request))
     departments = Department.objects.filter(jurisdiction=jurisdiction).units().active()
     form = PersonForm(request.POST or None, departments=departments)
     created = None
@@ -73,8 +60,8 @@ def people(request: HttpRequest) -> HttpResponse:
             )
             created = (membership, password)
             form = PersonForm(departments=departments)
-        except ValidationError as exc:
-            form.add_error("username", exc.messages[0])
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
     memberships = Membership.objects.filter(
         jurisdiction=jurisdiction, role__in=Role.department_roles()
     ).select_related("user", "department")
@@ -96,16 +83,18 @@ def people(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_for_office(request, pk)
+    membership = membership_get_for_office(user=request.user, pk=pk)
     services.person_deactivate(actor=request.user, membership=membership)
-    messages.success(request, f"已停用 {membership.user.first_name or membership.user.username}")
+    messages.success(
+        request, _("已停用 %(name)s") % {"name": membership.user.first_name or membership.user.username}
+    )
     return redirect("responsibilities:people")
 
 
 @login_required
 @require_POST
 def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_for_office(request, pk)
+    membership = membership_get_for_office(user=request.user, pk=pk)
     password = services.person_reset_password(actor=request.user, membership=membership)
     return render(
         request, "responsibilities/password_issued.html", {"membership": membership, "password": password}
@@ -115,35 +104,34 @@ def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_move(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _membership_for_office(request, pk)
+    membership = membership_get_for_office(user=request.user, pk=pk)
     departments = Department.objects.filter(jurisdiction=membership.jurisdiction).units().active()
     form = MoveForm(request.POST, departments=departments)
-    if form.is_valid():
-        try:
-            services.person_move(
-                actor=request.user, membership=membership, department=form.cleaned_data["department"]
-            )
-            messages.success(request, f"已调整到{form.cleaned_data['department'].name}")
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
+    if not form.is_valid():
+        messages.error(request, _("请选择本行政区的部门"))
+        return redirect("responsibilities:people")
+    department = form.cleaned_data["department"]
+    try:
+        services.person_move(actor=request.user, membership=membership, department=department)
+    except ApplicationError as exc:
+        # The people page is where the office acts: the refusal shows there, as success does.
+        messages.error(request, str(exc))
     else:
-        messages.error(request, "请选择本行政区的部门")
+        messages.success(request, _("已调整到%(department)s") % {"department": department.name})
     return redirect("responsibilities:people")
 
 
 @login_required
 def contacts_export(request: HttpRequest) -> HttpResponse:
-    jurisdiction = _office_jurisdiction(request)
+    jurisdiction = office_jurisdiction_for_user(user=request.user, pk=_chosen_jurisdiction(request))
     export = ContactListExporter(jurisdiction).render("xlsx")
     services.audit_record(
         actor=request.user,
         action="export.contacts",
         jurisdiction=jurisdiction,
-        summary=f"导出{jurisdiction.name}联络员名单",
+        summary=_("导出%(jurisdiction)s联络员名单") % {"jurisdiction": jurisdiction.name},
     )
     response = HttpResponse(export.data, content_type=export.content_type)
-    from django.utils.encoding import escape_uri_path
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(export.filename)}"
     return response
 

@@ -6,11 +6,24 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programmes.models import Task
+from qualitycity.errors import ApplicationError
 from responsibilities.models import Jurisdiction
 
 from .models import Comparator, Indicator, Target
+
+NOT_A_NUMBER = gettext_lazy("%(field)s“%(value)s”不是数字")
+NOT_FINITE = gettext_lazy("%(field)s“%(value)s”不是有限的数字")
+UNKNOWN_COMPARATOR = gettext_lazy("比较方式“%(comparator)s”无法识别")
+
+
+class InvalidTarget(ApplicationError):
+    """An extracted target the portal cannot store (a value that is no number, an unknown
+    comparator)."""
+
 
 # Names that count what is added during the period (新增, 新申请, 完成…) add up month by month;
 # rates, shares and stocks are read as their latest value.
@@ -30,7 +43,7 @@ def indicator_ensure(
     *, jurisdiction: Jurisdiction, name: str, unit: str, reporting_department=None
 ) -> Indicator:
     """One indicator per jurisdiction, name and unit: a second plan targeting it reuses it."""
-    indicator, _ = Indicator.objects.get_or_create(
+    indicator, _created = Indicator.objects.get_or_create(
         jurisdiction=jurisdiction,
         name=name,
         unit=unit,
@@ -42,16 +55,16 @@ def indicator_ensure(
     return indicator
 
 
-def to_decimal(value, *, field: str) -> Decimal | None:
+def to_decimal(value, *, field) -> Decimal | None:
     """A number from an extraction as a Decimal, or a clear error naming the field."""
     if value is None or value == "":
         return None
     try:
         number = Decimal(str(value))
     except InvalidOperation as exc:
-        raise ValueError(f"{field}“{value}”不是数字") from exc
+        raise InvalidTarget(NOT_A_NUMBER % {"field": field, "value": value}) from exc
     if not number.is_finite():
-        raise ValueError(f"{field}“{value}”不是有限的数字")
+        raise InvalidTarget(NOT_FINITE % {"field": field, "value": value})
     return number
 
 
@@ -59,7 +72,8 @@ def to_decimal(value, *, field: str) -> Decimal | None:
 def targets_create_for_tasks(
     *, jurisdiction: Jurisdiction, tasks_by_path: dict[tuple, Task], targets: list[dict]
 ) -> list[Target]:
-    """Each extracted target is attached to its task and to the jurisdiction's indicator."""
+    """Each extracted target is attached to its task and to the jurisdiction's indicator; a
+    target whose value is no number or whose comparator is unknown refuses the whole batch."""
     created = []
     positions: dict[int, int] = {}
     for entry in targets:
@@ -81,15 +95,15 @@ def targets_create_for_tasks(
         positions[task.pk] = positions.get(task.pk, 0) + 1
         comparator = entry["comparator"]
         if comparator not in Comparator.values:
-            raise ValueError(f"比较方式“{comparator}”无法识别")
+            raise InvalidTarget(UNKNOWN_COMPARATOR % {"comparator": comparator})
         created.append(
             Target(
                 task=task,
                 indicator=indicator,
                 comparator=comparator,
-                value=to_decimal(entry.get("value"), field="目标值"),
-                value_max=to_decimal(entry.get("value_max"), field="区间上限"),
-                stretch=to_decimal(entry.get("stretch"), field="力争值"),
+                value=to_decimal(entry.get("value"), field=_("目标值")),
+                value_max=to_decimal(entry.get("value_max"), field=_("区间上限")),
+                stretch=to_decimal(entry.get("stretch"), field=_("力争值")),
                 text=(entry.get("text") or "")[:500],
                 position=positions[task.pk],
             )

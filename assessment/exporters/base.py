@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from qualitycity.exporters.base import Column
+from qualitycity.formats import decimal_text
 
 from ..models import Assessment, AssessmentItem, CriterionKind
 
@@ -29,11 +30,8 @@ CRITERION_COLOURS = {
 CHART_ROWS = 30  # departments per chart: a taller chart would not fit an A4 page
 
 
-def num(value: Decimal | None) -> str:
-    """A score as printed: 92.5, 30, 7.25; blank for none."""
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f")
+# A score as printed: 92.5, 30, 7.25; blank for none.
+num = decimal_text
 
 
 @dataclass

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 
 import docx
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -17,8 +16,8 @@ from qualitycity.exporters.docx import (
     HEADER_SHADE,
     TITLE_FONT,
     _footer,
-    _repeat_as_header,
     _shade,
+    grid_table,
     set_font,
 )
 
@@ -57,16 +56,7 @@ def _paragraph(
 
 
 def _table(document, columns, rows) -> None:
-    usable = PAGE_WIDTH - 2 * MARGIN
-    total = sum(c.width for c in columns)
-    widths = [int(usable * c.width / total) for c in columns]
-    table = document.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width  # the grid LibreOffice and WPS lay out by
-    _repeat_as_header(table.rows[0])
+    table, widths = grid_table(document, columns, usable=PAGE_WIDTH - 2 * MARGIN)
     for cell, column, width in zip(table.rows[0].cells, columns, widths, strict=True):
         cell.width = width
         _cell(cell, column.header, font=TITLE_FONT, centred=True)

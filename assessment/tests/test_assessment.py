@@ -6,7 +6,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from assessment.compile import AssessmentFrozen, assessment_compile, ranks
 from assessment.exporters import assessment_files_render
@@ -21,6 +20,7 @@ from assessment.services import (
     self_assessment_submit,
 )
 from assessment.tests.assessment_data import AFTER, FIRST_QUARTER, months, run_tasks_here, submit
+from qualitycity.errors import ApplicationError
 from targets.models import Measurement
 from tests.factories import AssignmentFactory, IndicatorFactory, TargetFactory, TaskFactory
 
@@ -177,7 +177,7 @@ def test_bonus_is_capped_penalty_subtracted_and_both_carry_their_reasons(cast):
 
 
 def test_an_adjustment_needs_a_reason(cast):
-    with pytest.raises(ValidationError, match="事由"):
+    with pytest.raises(ApplicationError, match="事由"):
         item_add(
             plan=cast.plan,
             department=cast.department,
@@ -240,7 +240,7 @@ def test_grades_follow_the_offices_thresholds(cast):
 
 
 def test_scheme_weights_must_add_up_to_100(cast):
-    with pytest.raises(ValidationError, match="合计应为100分"):
+    with pytest.raises(ApplicationError, match="合计应为100分"):
         scheme_update(
             plan=cast.plan,
             actor=cast.office,
@@ -331,7 +331,7 @@ def test_the_office_sees_the_self_score_beside_the_computed_one_and_must_give_a_
     score = score_of(compile_quarter(cast), cast.department, CriterionKind.ON_TIME)
     assert (score.self_score, score.computed) == (Decimal(30), Decimal(0))
     assert score.self_justification == "3月系统故障，已电话报送"
-    with pytest.raises(ValidationError, match="请填写理由"):
+    with pytest.raises(ApplicationError, match="请填写理由"):
         score_set_final(score=score, actor=cast.office, final=Decimal(20), reason="")
     score_set_final(score=score, actor=cast.office, final=Decimal(20), reason="3月确有系统故障，1、2月未报送")
     assert score_of(Assessment.objects.get(), cast.department, "on_time").final == Decimal(20)
@@ -340,7 +340,7 @@ def test_the_office_sees_the_self_score_beside_the_computed_one_and_must_give_a_
 def test_a_self_score_is_within_the_criterions_weight_and_only_for_ones_own_department(cast):
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(ValidationError, match="0到30分"):
+    with pytest.raises(ApplicationError, match="0到30分"):
         self_assessment_submit(
             plan=cast.plan,
             department=cast.department,

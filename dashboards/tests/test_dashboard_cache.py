@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dashboards import selectors as dashboards
 from dashboards.selectors import dashboard_data_fingerprint
+from dashboards.selectors import fingerprint as dashboards
 from reports.models import DepartmentReport
 from reports.services import period_ensure, period_open, report_save_draft, report_submit
 

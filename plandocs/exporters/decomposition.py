@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 
 from programmes.models import Assignment, Heading, Plan, Task
 from programmes.selectors import plan_tree
 from qualitycity.exporters import Column, ListExporter, Row
+from qualitycity.formats import decimal_text
 
 # The table is an official Chinese form whose headers the importers read back, so its headers
 # and printed wording stay Chinese whatever the requester's language.
@@ -57,25 +57,20 @@ def target_line(target) -> str:
     importer reads it back: 合格率 ≥93%, 死亡率 ≤0.3，力争低于0.25, 项目 2-3个, 比重 逐年增长."""
     # Comparators are spelled as stored: the targets app sits above this one (see selectors).
     name, unit = target.indicator.name, target.indicator.unit
-    value, stretch = _fmt(target.value), _fmt(target.stretch)
+    value, stretch = decimal_text(target.value), decimal_text(target.stretch)
     comparator = target.comparator
     if comparator == "increase":
         return f"{name} 逐年增长"
     if comparator == "decrease":
         return f"{name} 逐年下降"
     if comparator == "range":
-        return f"{name} {value}-{_fmt(target.value_max)}{unit}"
+        return f"{name} {value}-{decimal_text(target.value_max)}{unit}"
     symbol = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}[comparator]
     # No space after the sign: a line breaks before it, never between it and its number.
     line = f"{name} {symbol}{value}{unit}"
     if target.stretch is not None:
         line += f"，力争低于{stretch}{unit}" if comparator in ("<=", "<") else f"，力争达到{stretch}{unit}"
     return line
-
-
-def _fmt(value) -> str:
-    """A decimal as printed in a plan: 93, 0.3, 96.8 (the same rule as targets.models.fmt)."""
-    return "" if value is None else format(Decimal(str(value)).normalize(), "f")
 
 
 def department_names(task: Task, role: str) -> str:

@@ -76,6 +76,21 @@ def _footer(section) -> None:
             _field(paragraph, instruction)
 
 
+def grid_table(document, columns, *, usable) -> tuple:
+    """A bordered table as wide as `usable`, one column per exporter column in proportion to its
+    width, its first row repeated on every page; returns the table and the column widths."""
+    total = sum(c.width for c in columns)
+    widths = [int(usable * c.width / total) for c in columns]
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice and WPS lay out by
+    _repeat_as_header(table.rows[0])
+    return table, widths
+
+
 def _repeat_as_header(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     flag = OxmlElement("w:tblHeader")
@@ -107,18 +122,8 @@ def write_docx(exporter) -> bytes:
         set_font(line.add_run("　　".join(subtitle)), BODY_FONT, BODY_SIZE)
 
     columns = exporter.columns
-    usable = PAGE_WIDTH - 2 * MARGIN
-    total = sum(c.width for c in columns)
-    widths = [int(usable * c.width / total) for c in columns]
-
-    table = document.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
+    table, widths = grid_table(document, columns, usable=PAGE_WIDTH - 2 * MARGIN)
     header = table.rows[0]
-    _repeat_as_header(header)
     for cell, column, width in zip(header.cells, columns, widths, strict=True):
         cell.width = width
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER

@@ -4,8 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
+from qualitycity.errors import ApplicationError, Conflict
 from reports.models import DepartmentReport, TaskEntry
 from reports.services import (
     report_approve,
@@ -68,7 +69,7 @@ def test_full_workflow_submit_sign_off_approve_freezes_and_records_measurement(c
     assert not report.is_late
     measurement = Measurement.objects.get(indicator=rated)
     assert measurement.value == Decimal("95.5") and measurement.confirmed
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict, match="不能再修改"):
         fill(report, cast.liaison, text="改一下")
     actions = list(
         AuditEvent.objects.filter(
@@ -88,14 +89,14 @@ def test_submitting_after_the_deadline_is_accepted_and_marked_late(cast, period)
 
 def test_a_report_with_an_empty_task_cannot_be_submitted(cast, period):
     report = report_of(cast, period)
-    with pytest.raises(ValidationError, match="尚未填写进展情况"):
+    with pytest.raises(ApplicationError, match="尚未填写进展情况"):
         report_submit(report=report, actor=cast.liaison)
 
 
 def test_a_value_missing_its_target_needs_an_explanation(cast, period, rated):
     report = report_of(cast, period)
     fill(report, cast.liaison, value="90")
-    with pytest.raises(ValidationError, match="制造业监督抽查合格率"):
+    with pytest.raises(ApplicationError, match="制造业监督抽查合格率"):
         report_submit(report=report, actor=cast.liaison)
     value = report.values.get()
     result = report_save_draft(
@@ -135,7 +136,7 @@ def test_return_without_a_comment_is_refused(cast, period):
     fill(report, cast.liaison)
     report_submit(report=report, actor=cast.liaison)
     report_sign_off(report=report, actor=cast.head)
-    with pytest.raises(ValidationError, match="至少"):
+    with pytest.raises(ApplicationError, match="至少"):
         report_return(report=report, actor=cast.office, comments={})
 
 
@@ -151,7 +152,7 @@ def test_correction_after_approval_is_a_new_version_and_both_stay(cast, period):
     report.refresh_from_db()
     assert report.status == DepartmentReport.Status.APPROVED
     assert list(DepartmentReport.objects.current().filter(department=cast.department)) == [new]
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict, match="已有更正版本"):
         report_correct(report=report, actor=cast.liaison)
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from plandocs.services import PlanMeta, plan_save_document
+from qualitycity.errors import ApplicationError
 from targets.models import Indicator, Target
 from targets.services import indicator_guess_aggregation
 from tests.factories import (
@@ -97,7 +98,7 @@ def test_a_plan_document_with_an_unknown_department_saves_nothing(db):
         ],
         "targets": [],
     }
-    with pytest.raises(ValueError, match="市海洋局"):
+    with pytest.raises(ApplicationError, match="市海洋局"):
         plan_save_document(
             jurisdiction=city, meta=PlanMeta(title="方案", year_start=2022, year_end=2022), document=document
         )

@@ -16,6 +16,7 @@ from plandocs.review import (
 )
 from plandocs.services import PlanMeta
 from programmes.models import Plan
+from qualitycity.errors import ApplicationError
 from responsibilities.models import Jurisdiction
 
 
@@ -84,7 +85,9 @@ class Command(BaseCommand):
                 document=document,
                 create_departments=options["create_departments"],
             )
-        except ValueError as exc:  # UnknownDepartment is a ValueError
+        # UnknownDepartment is an ApplicationError; the targets app still refuses a value with
+        # ValueError.
+        except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
             self.stdout.write(json.dumps({"plan": plan.pk, "title": plan.title}, ensure_ascii=False))

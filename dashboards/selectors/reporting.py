@@ -1,0 +1,157 @@
+"""Who reported when: each department's report state per period, the selected period's figures
+and the year's on-time records and ranking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import DepartmentReport, ReportingPeriod
+from responsibilities.models import Department
+
+from .selection import Selection
+
+
+class ReportState:
+    """How a department's report for a period stands, as the heatmap and the lists show it."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"
+    PENDING = "pending"
+
+    LABELS = {ON_TIME: _("按时提交"), LATE: _("逾期提交"), MISSING: _("未提交"), PENDING: _("填报中")}
+    COLOURS = {ON_TIME: "#15803d", LATE: "#d97706", MISSING: "#b91c1c", PENDING: "#93c5fd"}
+
+
+def report_state(*, status: str, is_late: bool, deadline: dt.date, today: dt.date) -> str:
+    """A report submitted before the deadline is on time, after it late; a draft is still being
+    filled until the deadline passes, and missing after."""
+    if status != DepartmentReport.Status.DRAFT:
+        return ReportState.LATE if is_late else ReportState.ON_TIME
+    return ReportState.MISSING if today > deadline else ReportState.PENDING
+
+
+@dataclass
+class PeriodFigures:
+    period: ReportingPeriod | None
+    counts: dict[str, int]
+    missing: list[Department]
+    rows: list[PeriodRow]
+
+
+@dataclass
+class PeriodRow:
+    department: Department
+    report: DepartmentReport | None
+    state: str
+
+
+@dataclass
+class DepartmentRecord:
+    """A department's reporting in a year: one state per month, and its on-time rate."""
+
+    department: Department
+    states: dict[int, str] = field(default_factory=dict)  # period id → state
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(self.states.values())
+
+    @property
+    def due(self) -> int:
+        return sum(1 for s in self.states.values() if s != ReportState.PENDING)
+
+    @property
+    def on_time(self) -> int:
+        return self.counts[ReportState.ON_TIME]
+
+    @property
+    def late(self) -> int:
+        return self.counts[ReportState.LATE]
+
+    @property
+    def missing(self) -> int:
+        return self.counts[ReportState.MISSING]
+
+    @property
+    def rate(self) -> float | None:
+        """On-time rate, in percent of the reports due so far."""
+        return round(100 * self.on_time / self.due, 1) if self.due else None
+
+
+def period_figures(selection: Selection) -> PeriodFigures:
+    """The selected period's reports: submitted on time, late, missing, with the departments
+    still missing named; a department that must report but has no report row counts as missing."""
+    period = selection.period
+    empty = {ReportState.ON_TIME: 0, ReportState.LATE: 0, ReportState.MISSING: 0, ReportState.PENDING: 0}
+    if period is None:
+        return PeriodFigures(None, empty, [], [])
+    from reports.services import departments_reporting
+
+    reports = {
+        r.department_id: r
+        for r in DepartmentReport.objects.filter(period=period, superseded_by__isnull=True).only(
+            "pk", "department_id", "status", "is_late", "submitted_at", "version", "period_id"
+        )
+    }
+    departments = departments_reporting(period=period).order_by("sort_order", "name")
+    if selection.department:
+        departments = departments.filter(pk=selection.department.pk)
+    rows = []
+    for department in departments:
+        report = reports.get(department.pk)
+        if report is None:
+            state = ReportState.MISSING if selection.today > period.deadline else ReportState.PENDING
+        else:
+            state = report_state(
+                status=report.status, is_late=report.is_late, deadline=period.deadline, today=selection.today
+            )
+        rows.append(PeriodRow(department, report, state))
+    counts = dict(empty)
+    counts.update(Counter(r.state for r in rows))
+    missing = [r.department for r in rows if r.state in (ReportState.MISSING, ReportState.PENDING)]
+    return PeriodFigures(period, counts, missing, rows)
+
+
+def reporting_records(selection: Selection) -> tuple[list[ReportingPeriod], list[DepartmentRecord]]:
+    """Each department's report state in every period of the year that has started."""
+    periods = list(
+        ReportingPeriod.objects.filter(
+            jurisdiction=selection.jurisdiction, start__year=selection.year, start__lte=selection.today
+        ).order_by("start")
+    )
+    by_pk = {p.pk: p for p in periods}
+    reports = DepartmentReport.objects.filter(period_id__in=by_pk, superseded_by__isnull=True)
+    if selection.department:
+        reports = reports.filter(department=selection.department)
+    rows = reports.order_by().values_list(
+        "period_id", "department_id", "department__name", "department__sort_order", "status", "is_late"
+    )
+    records: dict[int, DepartmentRecord] = {}
+    for period_id, department_id, name, sort_order, status, is_late in rows:
+        record = records.get(department_id)
+        if record is None:
+            department = Department(pk=department_id, name=name, sort_order=sort_order)
+            record = records[department_id] = DepartmentRecord(department)
+        period = by_pk[period_id]
+        record.states[period_id] = report_state(
+            status=status, is_late=is_late, deadline=period.deadline, today=selection.today
+        )
+    ordered = sorted(records.values(), key=lambda r: (r.department.sort_order, r.department.name))
+    return periods, ordered
+
+
+def records_ranked(records: list[DepartmentRecord]) -> list[DepartmentRecord]:
+    """Every department by on-time rate, best first, those with nothing due yet last; ties by
+    fewer missing, then printed order. Each record is given its rank."""
+    ranked = sorted(
+        records,
+        key=lambda r: (r.rate is None, -(r.rate or 0), r.missing, r.department.sort_order, r.department.name),
+    )
+    for rank, record in enumerate(ranked, start=1):
+        record.rank = rank
+    return ranked
