@@ -1,22 +1,45 @@
 """The shared cast: one jurisdiction with its office, a liaison, a head and a leader, and an
-outsider jurisdiction whose data nobody in the cast may see."""
+outsider jurisdiction whose data nobody in the cast may see (built by tests.factories.cast_create).
+Under pytest-xdist each worker gets a Redis database of its own (pytest_configure below)."""
 
-from dataclasses import dataclass
+import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.factories import (
-    AssignmentFactory,
-    DepartmentFactory,
-    JurisdictionFactory,
-    MembershipFactory,
-    PlanFactory,
-    TaskFactory,
-    UserFactory,
-)
+from tests.factories import Cast, cast_create
 
 # The open period and its rated indicator, shared by the reporting, dashboard and assessment tests.
 pytest_plugins = ["tests.period_fixtures"]
+
+
+def redis_url_for_xdist_worker(base: str, worker: str) -> str:
+    """gw0 → the base database + 1, gw1 → + 2, …: each pytest-xdist worker flushes only its own
+    Redis database (the caches are cleared before every test, and RedisCache.clear() is FLUSHDB,
+    which would otherwise delete the other worker's Celery broker messages)."""
+    parts = urlsplit(base)
+    path = parts.path.strip("/")
+    number = int(path) if path.isdigit() else 0
+    database = number + 1 + int(worker.removeprefix("gw"))
+    if database > 15:
+        raise pytest.UsageError(f"REDIS_URL {base}: no Redis database left for xdist worker {worker}")
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def pytest_configure(config):
+    worker, base = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("REDIS_URL")
+    if not (worker and base):
+        return
+    from django.conf import settings
+
+    url = redis_url_for_xdist_worker(base, worker)
+    os.environ["REDIS_URL"] = url  # for any process a test starts with the environment
+    settings.REDIS_URL = url
+    settings.CACHES["default"]["LOCATION"] = url
+    settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = url
+    from qualitycity.celery import app
+
+    app.conf.update(broker_url=url, result_backend=url)
 
 
 @pytest.fixture(autouse=True)
@@ -44,46 +67,6 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@dataclass
-class Cast:
-    jurisdiction: object
-    department: object
-    other_department: object
-    office: object
-    liaison: object
-    head: object
-    leader: object
-    outsider_jurisdiction: object
-    outsider_office: object
-    plan: object
-    task: object
-    outsider_plan: object
-
-
 @pytest.fixture
 def cast(db) -> Cast:
-    city = JurisdictionFactory(name="甲市")
-    elsewhere = JurisdictionFactory(name="乙市")
-    market = DepartmentFactory(jurisdiction=city, name="市市场监管局", code="scjgj")
-    housing = DepartmentFactory(jurisdiction=city, name="市住建局", code="zjj")
-    office = MembershipFactory(
-        user=UserFactory(username="office"), jurisdiction=city, role="office_admin"
-    ).user
-    liaison = MembershipFactory(
-        user=UserFactory(username="liaison"), jurisdiction=city, department=market, role="liaison"
-    ).user
-    head = MembershipFactory(
-        user=UserFactory(username="head"), jurisdiction=city, department=market, role="department_head"
-    ).user
-    leader = MembershipFactory(user=UserFactory(username="leader"), jurisdiction=city, role="leader").user
-    outsider = MembershipFactory(
-        user=UserFactory(username="outsider"), jurisdiction=elsewhere, role="office_admin"
-    ).user
-    plan = PlanFactory(jurisdiction=city, title="甲市质量强市工作要点")
-    task = TaskFactory(plan=plan, title="加强制造业质量提升")
-    AssignmentFactory(task=task, department=market)
-    AssignmentFactory(task=task, department=housing, role="participating")
-    outsider_plan = PlanFactory(jurisdiction=elsewhere, title="乙市质量提升方案")
-    return Cast(
-        city, market, housing, office, liaison, head, leader, elsewhere, outsider, plan, task, outsider_plan
-    )
+    return cast_create()

@@ -1,5 +1,7 @@
 """Factories for the tests: one line builds a jurisdiction, a department, a plan with tasks."""
 
+from dataclasses import dataclass
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -103,3 +105,48 @@ class TargetFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     comparator = Comparator.GTE
     value = 93
+
+
+@dataclass
+class Cast:
+    jurisdiction: object
+    department: object
+    other_department: object
+    office: object
+    liaison: object
+    head: object
+    leader: object
+    outsider_jurisdiction: object
+    outsider_office: object
+    plan: object
+    task: object
+    outsider_plan: object
+
+
+def cast_create() -> Cast:
+    """The cast, built in the current database (the permission matrix builds it once a module)."""
+    city = JurisdictionFactory(name="甲市")
+    elsewhere = JurisdictionFactory(name="乙市")
+    market = DepartmentFactory(jurisdiction=city, name="市市场监管局", code="scjgj")
+    housing = DepartmentFactory(jurisdiction=city, name="市住建局", code="zjj")
+    office = MembershipFactory(
+        user=UserFactory(username="office"), jurisdiction=city, role="office_admin"
+    ).user
+    liaison = MembershipFactory(
+        user=UserFactory(username="liaison"), jurisdiction=city, department=market, role="liaison"
+    ).user
+    head = MembershipFactory(
+        user=UserFactory(username="head"), jurisdiction=city, department=market, role="department_head"
+    ).user
+    leader = MembershipFactory(user=UserFactory(username="leader"), jurisdiction=city, role="leader").user
+    outsider = MembershipFactory(
+        user=UserFactory(username="outsider"), jurisdiction=elsewhere, role="office_admin"
+    ).user
+    plan = PlanFactory(jurisdiction=city, title="甲市质量强市工作要点")
+    task = TaskFactory(plan=plan, title="加强制造业质量提升")
+    AssignmentFactory(task=task, department=market)
+    AssignmentFactory(task=task, department=housing, role="participating")
+    outsider_plan = PlanFactory(jurisdiction=elsewhere, title="乙市质量提升方案")
+    return Cast(
+        city, market, housing, office, liaison, head, leader, elsewhere, outsider, plan, task, outsider_plan
+    )

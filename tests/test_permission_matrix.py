@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from plandocs.models import PlanImport
 from reports.models import DepartmentReport
 from reports.services import period_ensure, period_open
 from responsibilities.models import Membership
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, cast_create
+
+# Under pytest-xdist the module runs on one worker, which builds its world once.
+pytestmark = pytest.mark.xdist_group("permission_matrix")
 
 USERS = ("anonymous", "office", "liaison", "head", "leader", "liaison_b", "outsider", "auditor")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -177,10 +182,8 @@ def url_names() -> list[str]:
     return sorted(set(names))
 
 
-@pytest.fixture
-def world(cast, tmp_path, settings):
+def world_create(cast):
     """City 甲 with an open month, department A's report with evidence, a plan-import draft."""
-    settings.PRIVATE_ROOT = tmp_path
     cast.plan.year_start, cast.plan.year_end = 2026, 2026
     cast.plan.save()
     period = period_open(period=period_ensure(jurisdiction=cast.jurisdiction, year=2026, month=11))
@@ -239,6 +242,44 @@ def world(cast, tmp_path, settings):
         "membership": Membership.objects.get(user=cast.liaison).pk,
     }
     ids.update(extra_objects(cast, period))
+    return users, ids, Path(evidence.file.path)
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module in a transaction of its own that is rolled back
+    after the module's last test. Every test runs inside it in a transaction (a savepoint) of
+    its own that is rolled back, so a test that writes leaves the world as it was."""
+    private = override_settings(
+        PRIVATE_ROOT=tmp_path_factory.mktemp("matrix-private"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    private.enable()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = world_create(cast_create())
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            private.disable()
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+    private.disable()
+
+
+@pytest.fixture
+def world(db, shared_world):
+    """The shared world as every test must find it: the evidence file a test's removal deleted
+    from the disk (the rollback restores only its row) is put back."""
+    users, ids, evidence_file = shared_world
+    if not evidence_file.exists():
+        evidence_file.parent.mkdir(parents=True, exist_ok=True)
+        evidence_file.write_bytes(PDF)
     return users, ids
 
 
