@@ -43,6 +43,17 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def chinese_first():
+    """Each test starts in Simplified Chinese: a request in English leaves its language active in
+    the thread, and a later test that reads a message directly would read it in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with empty caches, the shared one and this process's own: cached pages
     of one test's data never reach another."""

@@ -326,6 +326,34 @@ def assessment_compute(
     progress(25, _("读取任务进展"))
 
     tasks, leads = _tasks_by_department(plan, departments)
+    filled = _filled_entries(plan, latest_submitted)
+    progress(40, _("评估目标完成情况"))
+
+    targets = list(Target.objects.filter(task__plan=plan).select_related("task__plan", "indicator"))
+    facts = _Facts(
+        periods=periods,
+        firsts=firsts,
+        rated=rated,
+        tasks=tasks,
+        filled=filled,
+        targets={d.pk: [t for t in targets if t.task_id in leads.get(d.pk, set())] for d in departments},
+        readings=target_readings(targets, as_of=min(period.end, as_of)),
+    )
+    progress(55, _("计算各部门得分"))
+
+    items = _items_by_department(plan, period)
+    figures = [
+        DepartmentFigures(
+            department, [facts.figure(c, department.pk) for c in criteria], items[department.pk]
+        )
+        for department in departments
+    ]
+    progress(70, _("写入考核结果"))
+    return figures
+
+
+def _filled_entries(plan: Plan, latest_submitted: dict) -> dict[int, set[tuple[int, int]]]:
+    """Per department, the (period, task) pairs whose latest submitted report states progress."""
     report_keys = {r.pk: key for key, r in latest_submitted.items()}
     filled: dict[int, set[tuple[int, int]]] = defaultdict(set)
     entries = (
@@ -336,44 +364,35 @@ def assessment_compute(
     for report_id, task_id in entries.iterator(chunk_size=5000):
         department_id, period_id = report_keys[report_id]
         filled[department_id].add((period_id, task_id))
-    progress(40, _("评估目标完成情况"))
+    return filled
 
-    targets = list(Target.objects.filter(task__plan=plan).select_related("task__plan", "indicator"))
-    readings = target_readings(targets, as_of=min(period.end, as_of))
-    targets_by_department: dict[int, list[Target]] = defaultdict(list)
-    for department in departments:
-        led = leads.get(department.pk, set())
-        targets_by_department[department.pk] = [t for t in targets if t.task_id in led]
-    progress(55, _("计算各部门得分"))
 
-    items = _items_by_department(plan, period)
-    figures = []
-    for department in departments:
-        row = []
-        for criterion in criteria:
-            weight = criterion.weight
-            if criterion.kind == CriterionKind.ON_TIME:
-                row.append(on_time_figure(weight=weight, periods=periods, firsts=firsts[department.pk]))
-            elif criterion.kind == CriterionKind.COMPLETENESS:
-                row.append(
-                    completeness_figure(
-                        weight=weight,
-                        periods=periods,
-                        tasks=tasks.get(department.pk, {}),
-                        filled=filled[department.pk],
-                    )
-                )
-            elif criterion.kind == CriterionKind.TARGETS:
-                row.append(
-                    targets_figure(
-                        weight=weight, targets=targets_by_department[department.pk], readings=readings
-                    )
-                )
-            else:
-                row.append(rating_figure(weight=weight, rated=rated[department.pk]))
-        figures.append(DepartmentFigures(department, row, items[department.pk]))
-    progress(70, _("写入考核结果"))
-    return figures
+@dataclass
+class _Facts:
+    """What the compile read once for every department, and the figure of one criterion."""
+
+    periods: list
+    firsts: dict
+    rated: dict
+    tasks: dict
+    filled: dict
+    targets: dict
+    readings: dict
+
+    def figure(self, criterion, department_id: int) -> CriterionFigure:
+        weight = criterion.weight
+        if criterion.kind == CriterionKind.ON_TIME:
+            return on_time_figure(weight=weight, periods=self.periods, firsts=self.firsts[department_id])
+        if criterion.kind == CriterionKind.COMPLETENESS:
+            return completeness_figure(
+                weight=weight,
+                periods=self.periods,
+                tasks=self.tasks.get(department_id, {}),
+                filled=self.filled[department_id],
+            )
+        if criterion.kind == CriterionKind.TARGETS:
+            return targets_figure(weight=weight, targets=self.targets[department_id], readings=self.readings)
+        return rating_figure(weight=weight, rated=self.rated[department_id])
 
 
 # Totals and ranking ----------------------------------------------------------------------------
@@ -514,19 +533,19 @@ def _self_scores_of(plan: Plan, period: AssessmentPeriod) -> dict[tuple[int, str
 
 @transaction.atomic
 def _write(*, plan, period, figures, actor, as_of) -> Assessment:
+    """Stores one compile as the period's draft, replacing an earlier draft but keeping the
+    office's final scores on it."""
     # One compile at a time per plan: the scheme row is the lock; a second run waits here and
     # then replaces the first one's draft.
     scheme = AssessmentScheme.objects.select_for_update().get(plan=plan)
     require_period_open(plan=plan, period=period)
-    same = Assessment.objects.filter(plan=plan, start=period.start, end=period.end)
-    old = same.filter(status=Assessment.Status.DRAFT).first()
-    finals: dict[tuple[int, str], tuple[Decimal, str]] = {}
-    old_files = []
+    old = Assessment.objects.filter(
+        plan=plan, start=period.start, end=period.end, status=Assessment.Status.DRAFT
+    ).first()
+    finals = _finals_of(old) if old is not None else {}
+    old_files = [f.name for f in (old.xlsx, old.pdf, old.docx) if f] if old is not None else []
     if old is not None:
-        finals = _finals_of(old)
-        old_files = [f.name for f in (old.xlsx, old.pdf, old.docx) if f]
         old.delete()
-    selfs = _self_scores_of(plan, period)
     assessment = Assessment.objects.create(
         plan=plan,
         kind=period.kind,
@@ -536,62 +555,16 @@ def _write(*, plan, period, figures, actor, as_of) -> Assessment:
         as_of=as_of,
         compiled_at=timezone.now(),
         compiled_by=actor if getattr(actor, "is_authenticated", False) else None,
-        scheme={
-            "year_start_month": scheme.year_start_month,
-            "grades": {"A": str(scheme.grade_a), "B": str(scheme.grade_b), "C": str(scheme.grade_c)},
-            "bonus_cap": str(scheme.bonus_cap),
-            "criteria": [
-                {"kind": c.kind, "label": c.get_kind_display(), "weight": str(c.weight)}
-                for c in scheme.criteria.all()
-            ],
-        },
+        scheme=_scheme_snapshot(scheme),
     )
+    selfs = _self_scores_of(plan, period)
     results, scores = [], []
     for figure in figures:
         _test_pause()
-        row = []
-        for position, c in enumerate(figure.criteria):
-            final, reason = finals.get((figure.department.pk, c.kind), (None, ""))
-            self_score, justification = selfs.get((figure.department.pk, c.kind), (None, ""))
-            row.append(
-                CriterionScore(
-                    kind=c.kind,
-                    position=position,
-                    weight=c.weight,
-                    raw=c.raw[:100],
-                    computed=c.computed,
-                    self_score=self_score,
-                    self_justification=justification,
-                    final=final,
-                    final_reason=reason,
-                    lost=c.lost,
-                )
-            )
-        s = standing(
-            scores=[c.score for c in row], adjustments=figure.adjustments, bonus_cap=scheme.bonus_cap
-        )
-        results.append(
-            AssessmentResult(
-                assessment=assessment,
-                department=figure.department,
-                base=s.base,
-                bonus=s.bonus,
-                penalty=s.penalty,
-                total=s.total,
-                vetoed=s.vetoed,
-                grade=scheme.grade_for(s.total, vetoed=s.vetoed),
-                rank=0,
-                adjustments=figure.adjustments,
-            )
-        )
+        row = _criterion_scores(figure, finals=finals, selfs=selfs)
+        results.append(_result(assessment, figure, row, scheme))
         scores.append(row)
-    for result, rank in zip(results, ranks([(r.vetoed, r.total) for r in results]), strict=True):
-        result.rank = rank
-    AssessmentResult.objects.bulk_create(results)
-    for result, row in zip(results, scores, strict=True):
-        for score in row:
-            score.result = result
-    CriterionScore.objects.bulk_create([s for row in scores for s in row])
+    _save_ranked(results, scores)
     assessment.summary = summary_of(results)
     assessment.save(update_fields=["summary"])
     audit_record(
@@ -612,3 +585,69 @@ def _write(*, plan, period, figures, actor, as_of) -> Assessment:
         storage = assessment_storage()
         transaction.on_commit(lambda: [storage.delete(name) for name in old_files])
     return assessment
+
+
+def _scheme_snapshot(scheme: AssessmentScheme) -> dict:
+    """The scheme as it stood at the compile, kept with the result so a later change of the
+    scheme never rewrites a published ranking."""
+    return {
+        "year_start_month": scheme.year_start_month,
+        "grades": {"A": str(scheme.grade_a), "B": str(scheme.grade_b), "C": str(scheme.grade_c)},
+        "bonus_cap": str(scheme.bonus_cap),
+        "criteria": [
+            {"kind": c.kind, "label": c.get_kind_display(), "weight": str(c.weight)}
+            for c in scheme.criteria.all()
+        ],
+    }
+
+
+def _criterion_scores(figure, *, finals, selfs) -> list[CriterionScore]:
+    """A department's score on each criterion, with the office's final score and the
+    department's self-score carried over from the draft it replaces."""
+    row = []
+    for position, c in enumerate(figure.criteria):
+        final, reason = finals.get((figure.department.pk, c.kind), (None, ""))
+        self_score, justification = selfs.get((figure.department.pk, c.kind), (None, ""))
+        row.append(
+            CriterionScore(
+                kind=c.kind,
+                position=position,
+                weight=c.weight,
+                raw=c.raw[:100],
+                computed=c.computed,
+                self_score=self_score,
+                self_justification=justification,
+                final=final,
+                final_reason=reason,
+                lost=c.lost,
+            )
+        )
+    return row
+
+
+def _result(assessment, figure, row, scheme) -> AssessmentResult:
+    """A department's standing from its criterion scores and the office's items, graded."""
+    s = standing(scores=[c.score for c in row], adjustments=figure.adjustments, bonus_cap=scheme.bonus_cap)
+    return AssessmentResult(
+        assessment=assessment,
+        department=figure.department,
+        base=s.base,
+        bonus=s.bonus,
+        penalty=s.penalty,
+        total=s.total,
+        vetoed=s.vetoed,
+        grade=scheme.grade_for(s.total, vetoed=s.vetoed),
+        rank=0,
+        adjustments=figure.adjustments,
+    )
+
+
+def _save_ranked(results: list[AssessmentResult], scores: list[list[CriterionScore]]) -> None:
+    """Ranks the results (a vetoed department last) and stores them with their scores."""
+    for result, rank in zip(results, ranks([(r.vetoed, r.total) for r in results]), strict=True):
+        result.rank = rank
+    AssessmentResult.objects.bulk_create(results)
+    for result, row in zip(results, scores, strict=True):
+        for score in row:
+            score.result = result
+    CriterionScore.objects.bulk_create([s for row in scores for s in row])

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qualitycity.params import FormDateField, FormDecimalField, StrictIntegerField
+
 from .models import AssessmentItem, CriterionKind, PeriodKind
 from .periods import assessment_period
 
@@ -12,15 +14,15 @@ SCORE = {"max_digits": 5, "decimal_places": 1, "min_value": Decimal(0), "max_val
 
 
 class SchemeForm(forms.Form):
-    on_time = forms.DecimalField(label=CriterionKind.ON_TIME.label, **SCORE)
-    completeness = forms.DecimalField(label=CriterionKind.COMPLETENESS.label, **SCORE)
-    targets = forms.DecimalField(label=CriterionKind.TARGETS.label, **SCORE)
-    rating = forms.DecimalField(label=CriterionKind.RATING.label, **SCORE)
-    grade_a = forms.DecimalField(label=_("优秀（A）最低分"), **SCORE)
-    grade_b = forms.DecimalField(label=_("良好（B）最低分"), **SCORE)
-    grade_c = forms.DecimalField(label=_("合格（C）最低分"), **SCORE)
-    bonus_cap = forms.DecimalField(label=_("加分上限"), **SCORE)
-    year_start_month = forms.IntegerField(label=_("考核年度起始月"), min_value=1, max_value=12)
+    on_time = FormDecimalField(label=CriterionKind.ON_TIME.label, **SCORE)
+    completeness = FormDecimalField(label=CriterionKind.COMPLETENESS.label, **SCORE)
+    targets = FormDecimalField(label=CriterionKind.TARGETS.label, **SCORE)
+    rating = FormDecimalField(label=CriterionKind.RATING.label, **SCORE)
+    grade_a = FormDecimalField(label=_("优秀（A）最低分"), **SCORE)
+    grade_b = FormDecimalField(label=_("良好（B）最低分"), **SCORE)
+    grade_c = FormDecimalField(label=_("合格（C）最低分"), **SCORE)
+    bonus_cap = FormDecimalField(label=_("加分上限"), **SCORE)
+    year_start_month = StrictIntegerField(label=_("考核年度起始月"), min_value=1, max_value=12)
 
     def weights(self) -> dict[str, Decimal]:
         return {kind: self.cleaned_data[kind] for kind in CriterionKind.values}
@@ -29,9 +31,9 @@ class SchemeForm(forms.Form):
 class ItemForm(forms.Form):
     department = forms.ModelChoiceField(label=_("部门"), queryset=None)
     kind = forms.ChoiceField(label=_("类型"), choices=AssessmentItem.Kind.choices)
-    points = forms.DecimalField(label=_("分值"), required=False, **SCORE)
+    points = FormDecimalField(label=_("分值"), required=False, **SCORE)
     reason = forms.CharField(label=_("事由"), max_length=300)
-    occurred_on = forms.DateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = FormDateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,8 +42,8 @@ class ItemForm(forms.Form):
 
 class RunForm(forms.Form):
     kind = forms.ChoiceField(label=_("考核周期"), choices=PeriodKind.choices, initial=PeriodKind.YEAR)
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    number = forms.IntegerField(
+    year = StrictIntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    number = StrictIntegerField(
         label=_("第几季度／月"), min_value=1, max_value=12, initial=1, help_text=_("年度考核不用填")
     )
 
@@ -57,5 +59,5 @@ class RunForm(forms.Form):
 
 
 class FinalForm(forms.Form):
-    final = forms.DecimalField(label=_("认定得分"), required=False, **SCORE)
+    final = FormDecimalField(label=_("认定得分"), required=False, **SCORE)
     reason = forms.CharField(label=_("认定理由"), max_length=500, required=False)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from programmes.models import Plan
 from qualitycity.errors import ApplicationError, Conflict
 from qualitycity.formats import decimal_text as fmt
+from qualitycity.storage import file_replace
+from qualitycity.uploads import EVIDENCE_KINDS, EVIDENCE_MAX_BYTES, upload_check
 from responsibilities.models import Department
 from responsibilities.services import audit_record
 
@@ -162,7 +164,8 @@ def self_assessment_submit(
     scores: dict[str, dict],
 ) -> SelfAssessment:
     """A department's liaison or head submits a score per criterion (0 to its weight) with a
-    short justification; submitting again replaces it until the period's assessment is published."""
+    short justification and a checked evidence file; submitting again replaces them (and the
+    replaced file) until the period's assessment is published."""
     department_check_member(department=department, user=actor)
     if not scores:
         raise ApplicationError(_("请至少填写一项自评分"))
@@ -177,6 +180,14 @@ def self_assessment_submit(
                 % {"criterion": CriterionKind(kind).label, "weight": fmt(weights[kind])},
                 field=f"score-{kind}",
             )
+    # Every file is checked before anything is written: one refused file saves nothing.
+    files = {
+        kind: upload_check(
+            data["evidence"], allowed=EVIDENCE_KINDS, max_bytes=EVIDENCE_MAX_BYTES, field=f"evidence-{kind}"
+        )
+        for kind, data in scores.items()
+        if data.get("evidence")
+    }
     record, _created = SelfAssessment.objects.select_for_update().get_or_create(
         plan=plan, department=department, start=period.start, end=period.end
     )
@@ -188,8 +199,9 @@ def self_assessment_submit(
             kind=kind,
             defaults={"score": data["score"], "justification": (data.get("justification") or "")[:500]},
         )
-        if data.get("evidence"):
-            row.evidence.save(data["evidence"].name, data["evidence"], save=True)
+        if kind in files:
+            # The file it replaces is deleted from storage once this commits.
+            file_replace(row.evidence, name=files[kind].storage_name, content=files[kind].file)
     # A draft already compiled shows the self-scores at once, without a re-run.
     for kind, data in scores.items():
         CriterionScore.objects.filter(
@@ -384,3 +396,27 @@ def _queue_files(assessment: Assessment) -> None:
     from .tasks import render_assessment_files
 
     transaction.on_commit(lambda: render_assessment_files.delay(assessment.pk))
+
+
+def assessment_file_open(*, assessment: Assessment, actor, extension: str):
+    """An assessment's stored file, opened for download; every download is in the audit trail
+    (the ranking names departments and their scores)."""
+    from .exporters import CONTENT_TYPES
+
+    if extension not in CONTENT_TYPES:
+        raise ApplicationError(_("不支持的格式"), status=404)
+    field = getattr(assessment, extension)
+    if not field:
+        raise ApplicationError(_("文件正在生成，请稍后再试"), status=404)
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise ApplicationError(_("文件不存在"), status=404) from exc
+    audit_record(
+        actor=actor,
+        action="export.assessment",
+        obj=assessment,
+        jurisdiction=assessment.plan.jurisdiction,
+        summary=_("下载%(assessment)s（%(format)s）") % {"assessment": assessment, "format": extension},
+    )
+    return handle

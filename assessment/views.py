@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qualitycity.errors import ApplicationError
+from qualitycity.params import form_decimal
 
 from . import services
 from .access import (
@@ -244,15 +245,7 @@ def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_download(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
     """Streams a stored file after the same check as the page; never a public path."""
     assessment = assessment_get_for_user(user=request.user, pk=pk)
-    if extension not in CONTENT_TYPES:
-        raise Http404(_("不支持的格式"))
-    field = getattr(assessment, extension)
-    if not field:
-        raise Http404(_("文件正在生成，请稍后再试"))
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("文件不存在")) from exc
+    handle = services.assessment_file_open(assessment=assessment, actor=request.user, extension=extension)
     # The stored name is made safe for the disk; the download keeps the report's own title.
     filename = download_name(assessment, extension)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[extension])
@@ -266,12 +259,16 @@ def _posted_scores(request: HttpRequest, criteria) -> dict[str, dict]:
         if not raw:
             continue
         try:
-            score = Decimal(raw)
-        except InvalidOperation as exc:
+            score = form_decimal(raw)
+        except ValueError as exc:
             raise ApplicationError(_("自评分应为数字"), field=f"score-{c.kind}") from exc
+        justification = request.POST.get(f"justification-{c.kind}", "")
+        if "\x00" in justification:
+            # PostgreSQL refuses a NUL in text: refuse it here with a message, not a server error.
+            raise ApplicationError(_("自评说明含有无效字符"), field=f"justification-{c.kind}")
         scores[c.kind] = {
             "score": score,
-            "justification": request.POST.get(f"justification-{c.kind}", ""),
+            "justification": justification,
             "evidence": request.FILES.get(f"evidence-{c.kind}"),
         }
     return scores

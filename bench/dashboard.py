@@ -116,78 +116,88 @@ def grow_tenfold(jurisdiction_ids: list[int]) -> int:
     if not jurisdiction_ids:
         return 0
     added = 0
-    task, plan = Task._meta.db_table, "programmes_plan"
     with connection.cursor() as cursor:
         for k in range(1, GROWTH):
-            shift = f"interval '{SHIFT_YEARS * k} years'"
-            offset = POSITION_STEP * k
-            added += _insert(
-                cursor,
-                Task,
-                f"FROM {task} src JOIN {plan} p ON p.id = src.plan_id "
-                f"WHERE p.jurisdiction_id = ANY(%s) AND src.position < {POSITION_STEP}",
-                [jurisdiction_ids],
-                position=f"src.position + {offset}",
-            )
-            copied_task = (
-                f"JOIN {task} t ON t.id = src.task_id JOIN {plan} p ON p.id = t.plan_id "
-                f"JOIN {task} nt ON nt.plan_id = t.plan_id AND nt.position = t.position + {offset} "
-                f"WHERE p.jurisdiction_id = ANY(%s) AND t.position < {POSITION_STEP}"
-            )
-            for model in (Assignment, Target):
-                added += _insert(
-                    cursor,
-                    model,
-                    f"FROM {model._meta.db_table} src {copied_task}",
-                    [jurisdiction_ids],
-                    task_id="nt.id",
-                )
-            periods = ReportingPeriod._meta.db_table
-            original = "src.start > CURRENT_DATE - interval '4 years'"
-            added += _insert(
-                cursor,
-                ReportingPeriod,
-                f"FROM {periods} src WHERE src.jurisdiction_id = ANY(%s) AND {original}",
-                [jurisdiction_ids],
-                start=f"(src.start - {shift})::date",
-                end=f"(src.{connection.ops.quote_name('end')} - {shift})::date",
-                deadline=f"(src.deadline - {shift})::date",
-            )
-            reports = DepartmentReport._meta.db_table
-            copied_period = (
-                f"JOIN {periods} op ON op.id = src.period_id "
-                f"JOIN {periods} np ON np.jurisdiction_id = op.jurisdiction_id AND np.start = (op.start - {shift})::date "
-                "WHERE op.jurisdiction_id = ANY(%s) AND op.start > CURRENT_DATE - interval '4 years'"
-            )
-            added += _insert(
-                cursor,
-                DepartmentReport,
-                f"FROM {reports} src {copied_period}",
-                [jurisdiction_ids],
-                period_id="np.id",
-                supersedes_id="NULL",
-            )
-            for model in (TaskEntry, IndicatorValue):
-                added += _insert(
-                    cursor,
-                    model,
-                    f"FROM {model._meta.db_table} src JOIN {reports} r ON r.id = src.report_id "
-                    f"JOIN {periods} op ON op.id = r.period_id "
-                    f"JOIN {periods} np ON np.jurisdiction_id = op.jurisdiction_id "
-                    f"AND np.start = (op.start - {shift})::date "
-                    f"JOIN {reports} nr ON nr.period_id = np.id AND nr.department_id = r.department_id "
-                    "AND nr.version = r.version "
-                    "WHERE op.jurisdiction_id = ANY(%s) AND op.start > CURRENT_DATE - interval '4 years'",
-                    [jurisdiction_ids],
-                    report_id="nr.id",
-                )
-            added += _insert(
-                cursor,
-                Measurement,
-                f"FROM {Measurement._meta.db_table} src JOIN targets_indicator i ON i.id = src.indicator_id "
-                "WHERE i.jurisdiction_id = ANY(%s) AND src.period_end > CURRENT_DATE - interval '4 years'",
-                [jurisdiction_ids],
-                period_start=f"(src.period_start - {shift})::date",
-                period_end=f"(src.period_end - {shift})::date",
-            )
+            added += _copy_plans(cursor, jurisdiction_ids, offset=POSITION_STEP * k)
+            added += _copy_reporting(cursor, jurisdiction_ids, shift=f"interval '{SHIFT_YEARS * k} years'")
+    return added
+
+
+def _copy_plans(cursor, jurisdiction_ids: list[int], *, offset: int) -> int:
+    """A copy of every task, placed `offset` positions further, with its assignments and targets."""
+    task, plan = Task._meta.db_table, "programmes_plan"
+    added = _insert(
+        cursor,
+        Task,
+        f"FROM {task} src JOIN {plan} p ON p.id = src.plan_id "
+        f"WHERE p.jurisdiction_id = ANY(%s) AND src.position < {POSITION_STEP}",
+        [jurisdiction_ids],
+        position=f"src.position + {offset}",
+    )
+    copied_task = (
+        f"JOIN {task} t ON t.id = src.task_id JOIN {plan} p ON p.id = t.plan_id "
+        f"JOIN {task} nt ON nt.plan_id = t.plan_id AND nt.position = t.position + {offset} "
+        f"WHERE p.jurisdiction_id = ANY(%s) AND t.position < {POSITION_STEP}"
+    )
+    for model in (Assignment, Target):
+        added += _insert(
+            cursor,
+            model,
+            f"FROM {model._meta.db_table} src {copied_task}",
+            [jurisdiction_ids],
+            task_id="nt.id",
+        )
+    return added
+
+
+def _copy_reporting(cursor, jurisdiction_ids: list[int], *, shift: str) -> int:
+    """A copy of the last four years' periods, reports, entries, values and measurements,
+    moved `shift` into the past."""
+    periods, reports = ReportingPeriod._meta.db_table, DepartmentReport._meta.db_table
+    recent = "op.start > CURRENT_DATE - interval '4 years'"
+    added = _insert(
+        cursor,
+        ReportingPeriod,
+        f"FROM {periods} src WHERE src.jurisdiction_id = ANY(%s) AND src.start > CURRENT_DATE - interval '4 years'",
+        [jurisdiction_ids],
+        start=f"(src.start - {shift})::date",
+        end=f"(src.{connection.ops.quote_name('end')} - {shift})::date",
+        deadline=f"(src.deadline - {shift})::date",
+    )
+    copied_period = (
+        f"JOIN {periods} op ON op.id = src.period_id "
+        f"JOIN {periods} np ON np.jurisdiction_id = op.jurisdiction_id AND np.start = (op.start - {shift})::date "
+        f"WHERE op.jurisdiction_id = ANY(%s) AND {recent}"
+    )
+    added += _insert(
+        cursor,
+        DepartmentReport,
+        f"FROM {reports} src {copied_period}",
+        [jurisdiction_ids],
+        period_id="np.id",
+        supersedes_id="NULL",
+    )
+    for model in (TaskEntry, IndicatorValue):
+        added += _insert(
+            cursor,
+            model,
+            f"FROM {model._meta.db_table} src JOIN {reports} r ON r.id = src.report_id "
+            f"JOIN {periods} op ON op.id = r.period_id "
+            f"JOIN {periods} np ON np.jurisdiction_id = op.jurisdiction_id "
+            f"AND np.start = (op.start - {shift})::date "
+            f"JOIN {reports} nr ON nr.period_id = np.id AND nr.department_id = r.department_id "
+            "AND nr.version = r.version "
+            f"WHERE op.jurisdiction_id = ANY(%s) AND {recent}",
+            [jurisdiction_ids],
+            report_id="nr.id",
+        )
+    added += _insert(
+        cursor,
+        Measurement,
+        f"FROM {Measurement._meta.db_table} src JOIN targets_indicator i ON i.id = src.indicator_id "
+        "WHERE i.jurisdiction_id = ANY(%s) AND src.period_end > CURRENT_DATE - interval '4 years'",
+        [jurisdiction_ids],
+        period_start=f"(src.period_start - {shift})::date",
+        period_end=f"(src.period_end - {shift})::date",
+    )
     return added

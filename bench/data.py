@@ -100,7 +100,7 @@ def bench_plan_create(*, jurisdiction: Jurisdiction, tasks: int, seed: int = 202
 
 
 def _plan(jurisdiction, p, scale: Scale, departments, indicators, rng) -> Plan:
-
+    """One plan of the scale's sections and tasks, three departments a task, and its targets."""
     plan = Plan.objects.create(
         jurisdiction=jurisdiction,
         title=f"{jurisdiction.name}质量强市行动计划（基准{p}）",
@@ -108,6 +108,35 @@ def _plan(jurisdiction, p, scale: Scale, departments, indicators, rng) -> Plan:
         year_end=2026,
         document_number=f"基政办〔2024〕{p}号",
     )
+    tasks = _tasks(plan, scale)
+    assignments = []
+    for task in tasks:
+        chosen = rng.sample(departments, 3)
+        assignments.append(Assignment(task=task, department=chosen[0], role=Assignment.Role.LEAD, position=1))
+        assignments += [
+            Assignment(task=task, department=d, role=Assignment.Role.PARTICIPATING, position=i)
+            for i, d in enumerate(chosen[1:], start=1)
+        ]
+    Assignment.objects.bulk_create(assignments)
+    targets = []
+    for i in range(scale.targets):
+        task = tasks[i % len(tasks)]
+        if i % 10 == 9:
+            targets.append(
+                Target(task=task, indicator=indicators[i], comparator=Comparator.RANGE, value=2, value_max=3)
+            )
+        else:
+            targets.append(
+                Target(
+                    task=task, indicator=indicators[i], comparator=Comparator.GTE, value=rng.randint(50, 100)
+                )
+            )
+    Target.objects.bulk_create(targets)
+    return plan
+
+
+def _tasks(plan: Plan, scale: Scale) -> list[Task]:
+    """The plan's sections, each heading followed by its share of the tasks."""
     per_section = max(1, scale.tasks // scale.sections)
     position = 0
     headings = []
@@ -138,27 +167,4 @@ def _plan(jurisdiction, p, scale: Scale, departments, indicators, rng) -> Plan:
             )
         )
     Task.objects.bulk_create(tasks)
-    assignments = []
-    for task in tasks:
-        chosen = rng.sample(departments, 3)
-        assignments.append(Assignment(task=task, department=chosen[0], role=Assignment.Role.LEAD, position=1))
-        assignments += [
-            Assignment(task=task, department=d, role=Assignment.Role.PARTICIPATING, position=i)
-            for i, d in enumerate(chosen[1:], start=1)
-        ]
-    Assignment.objects.bulk_create(assignments)
-    targets = []
-    for i in range(scale.targets):
-        task = tasks[i % len(tasks)]
-        if i % 10 == 9:
-            targets.append(
-                Target(task=task, indicator=indicators[i], comparator=Comparator.RANGE, value=2, value_max=3)
-            )
-        else:
-            targets.append(
-                Target(
-                    task=task, indicator=indicators[i], comparator=Comparator.GTE, value=rng.randint(50, 100)
-                )
-            )
-    Target.objects.bulk_create(targets)
-    return plan
+    return tasks

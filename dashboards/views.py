@@ -16,12 +16,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 from django_tables2.export.export import TableExport
 
 from qualitycity import charts
 from qualitycity.errors import ApplicationError
+from qualitycity.params import QueryRequestConfig, query_choice, query_int
 from responsibilities.models import Jurisdiction
+from responsibilities.services import audit_record
 from targets.status import TargetStatus
 
 from . import summaries
@@ -119,10 +120,7 @@ def _dashboard_cache_key(request: HttpRequest, *, jurisdiction_id: int, is_offic
 
 def _dashboard_body(request: HttpRequest, *, jurisdiction_id: int, is_office: bool) -> str:
     filterset, selection = _filters(request, Jurisdiction.objects.get(pk=jurisdiction_id))
-    wanted = request.GET.get("target")
-    board = dashboard_build(
-        selection=selection, trend_target_id=int(wanted) if wanted and wanted.isdigit() else None
-    )
+    board = dashboard_build(selection=selection, trend_target_id=query_int(request.GET, "target"))
     context = {
         "filterset": filterset,
         "board": board,
@@ -228,6 +226,17 @@ def _charts(request, board) -> dict:
     return {"sections": sections, "lights": lights, "heatmap": heat, "ranking": rank, "trend": trend}
 
 
+def _audit_export(request: HttpRequest, jurisdiction: Jurisdiction, summary: str) -> None:
+    """A copy of the jurisdiction's reporting data leaving the portal is recorded: who, which
+    list, with which filters."""
+    audit_record(
+        actor=request.user,
+        action="export.dashboard",
+        jurisdiction=jurisdiction,
+        summary=f"{summary} {_query(request)}",
+    )
+
+
 class DrillDown:
     """One list behind the dashboard's figures: the filters' selection as a sortable table, as
     a page or, with ?_export=xlsx, as an Excel file of every row. A list names its table, its
@@ -254,10 +263,11 @@ class DrillDown:
         request, table = self.request, self.table_class(self.rows())
         export_format = request.GET.get("_export")
         if TableExport.is_valid_format(export_format) and export_format == "xlsx":
-            RequestConfig(request, paginate=False).configure(table)
+            _audit_export(request, self.selection.jurisdiction, _("导出%(list)s") % {"list": self.title()})
+            QueryRequestConfig(request, paginate=False).configure(table)
             exporter = TableExport(export_format, table, exclude_columns=())
             return exporter.response(f"{self.name}.{export_format}")
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        QueryRequestConfig(request, paginate={"per_page": 50}).configure(table)
         params = request.GET.copy()
         params.pop("page", None)
         params["_export"] = "xlsx"
@@ -288,8 +298,7 @@ class TargetList(DrillDown):
 
     @property
     def status(self) -> str | None:
-        status = self.request.GET.get("target_status")
-        return status if status in TargetStatus.values else None
+        return query_choice(self.request.GET, "target_status", TargetStatus.values)
 
     def rows(self) -> list:
         return target_rows(selection=self.selection, status=self.status)
@@ -310,19 +319,22 @@ class ReportList(DrillDown):
     name = gettext_lazy("报送情况")
 
     def rows(self) -> list:
-        state = self.request.GET.get("state")
+        state = self.state
         return [r for r in period_figures(self.selection).rows if not state or r.state == state]
+
+    @property
+    def state(self) -> str | None:
+        return query_choice(self.request.GET, "state", ReportState.LABELS)
 
     def title(self) -> str:
         period = self.selection.period
         title = (period.label if period else "") + str(self.name)
-        state = self.request.GET.get("state")
-        if state in ReportState.LABELS:
-            title = _("%(list)s：%(state)s") % {"list": title, "state": ReportState.LABELS[state]}
+        if self.state:
+            title = _("%(list)s：%(state)s") % {"list": title, "state": ReportState.LABELS[self.state]}
         return title
 
     def query(self) -> str:
-        return _query(self.request, state=self.request.GET.get("state"))
+        return _query(self.request, state=self.state)
 
 
 class DepartmentRanking(DrillDown):
@@ -422,6 +434,7 @@ def dashboard_summary_pdf(request: HttpRequest) -> HttpResponse:
     jurisdiction = dashboard_jurisdiction_for_user(user=request.user)
     _filterset, selection = _filters(request, jurisdiction)
     pdf = summaries.summary_pdf(selection=selection)
+    _audit_export(request, jurisdiction, _("导出工作简报（PDF）"))
     response = HttpResponse(pdf, content_type="application/pdf")
     name = summaries.summary_filename(selection=selection)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"

@@ -10,6 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Plan, path_label
+from qualitycity.errors import ApplicationError
+from qualitycity.uploads import upload_check
 
 from .models import PlanImport
 from .review import (
@@ -25,11 +27,13 @@ from .review import (
     too_large_message,
 )
 
+# What the readers read; the old .doc/.xls are refused with a hint to save them anew.
+PLAN_FILE_KINDS = frozenset({"docx", "xlsx", "txt"})
 YEAR_FIELD = {"required": False, "min_value": 1990, "max_value": 2100}
 
 
 class PlanImportUploadForm(forms.Form):
-    # An empty file reaches the importer, whose message names the file.
+    # An empty file reaches the upload check, whose message names the file.
     file = forms.FileField(
         allow_empty_file=True,
         label=_("方案文件"),
@@ -59,11 +63,16 @@ class PlanImportUploadForm(forms.Form):
             self.fields["jurisdiction"].initial = only[0].pk
 
     def clean_file(self):
+        """The shared upload check (qualitycity.uploads) before the readers see a byte: the
+        size before anything is read (a large upload is already in a temporary file, and
+        reading it into memory is what must not happen), then the type by content, and a zip
+        that would unpack too large."""
         upload = self.cleaned_data.get("file")
-        # The size is checked before a byte is read: Django has already streamed a large
-        # upload to a temporary file, and reading it into memory is what must not happen.
-        if upload is not None and upload.size > MAX_BYTES:
-            raise forms.ValidationError(too_large_message(name=upload.name, size=upload.size))
+        if upload is not None:
+            try:
+                upload_check(upload, allowed=PLAN_FILE_KINDS, max_bytes=MAX_BYTES)
+            except ApplicationError as exc:
+                raise forms.ValidationError(str(exc)) from exc
         return upload
 
     def clean_text(self):

@@ -457,45 +457,10 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
     if not plan_import.is_draft:
         raise Conflict(_("该导入已%(status)s，不能再次确认") % {"status": plan_import.get_status_display()})
     jurisdiction = plan_import.jurisdiction
-    problems = draft_problems(plan_import.extraction)
-    if problems:
-        raise ApplicationError("；".join(problems[:10]))
     names = plan_import_names(plan_import=plan_import)
     departments = {str(d.pk): d for d in Department.objects.filter(jurisdiction=jurisdiction)}
-    unresolved = [p for p in names if p.is_unknown and p.choice != NEW and p.choice not in departments]
-    if unresolved:
-        unit = _("段") if plan_import.source_name.lower().endswith(".docx") else _("行")
-        where = draft_names(plan_import.extraction, unit=unit)
-        raise ApplicationError(
-            _("以下部门名称尚未对应到部门，请在“部门对应”中选择已有部门或新建：%(names)s")
-            % {
-                "names": "；".join(
-                    _("任务%(tasks)s中的“%(name)s”") % {"tasks": "、".join(where[p.name][:5]), "name": p.name}
-                    for p in unresolved
-                )
-            }
-        )
-    if (
-        plan_import.document_number
-        and Plan.objects.filter(
-            jurisdiction=jurisdiction, document_number=plan_import.document_number
-        ).exists()
-    ):
-        raise ApplicationError(
-            _("文号“%(number)s”已有工作方案使用，请核对文号") % {"number": plan_import.document_number}
-        )
-    new_names = [p.name for p in names if p.is_unknown and p.choice == NEW]
-    departments_ensure(
-        jurisdiction=jurisdiction,
-        entries=[_new_department(name) for name in new_names],
-    )
-    for printed in names:
-        if printed.is_unknown and printed.choice in departments:
-            department_add_alias(
-                department=departments[printed.choice],
-                name=printed.name,
-                note=_("导入《%(title)s》时对应") % {"title": plan_import.title[:100]},
-            )
+    _require_confirmable(plan_import, names=names, departments=departments)
+    _departments_apply(plan_import, names=names, departments=departments)
     plan = plan_save_document(
         jurisdiction=jurisdiction,
         meta=PlanMeta(
@@ -515,6 +480,53 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
     plan_import.save(update_fields=["status", "plan", "updated_at"])
     _audit(actor, "plan_import.confirm", plan, jurisdiction, plan.title)
     return plan
+
+
+def _require_confirmable(plan_import: PlanImport, *, names, departments) -> None:
+    """A draft is confirmed only without problems, with every printed department name resolved
+    or mapped, and with a 文号 no other plan of the jurisdiction has."""
+    problems = draft_problems(plan_import.extraction)
+    if problems:
+        raise ApplicationError("；".join(problems[:10]))
+    unresolved = [p for p in names if p.is_unknown and p.choice != NEW and p.choice not in departments]
+    if unresolved:
+        unit = _("段") if plan_import.source_name.lower().endswith(".docx") else _("行")
+        where = draft_names(plan_import.extraction, unit=unit)
+        raise ApplicationError(
+            _("以下部门名称尚未对应到部门，请在“部门对应”中选择已有部门或新建：%(names)s")
+            % {
+                "names": "；".join(
+                    _("任务%(tasks)s中的“%(name)s”") % {"tasks": "、".join(where[p.name][:5]), "name": p.name}
+                    for p in unresolved
+                )
+            }
+        )
+    if (
+        plan_import.document_number
+        and Plan.objects.filter(
+            jurisdiction=plan_import.jurisdiction, document_number=plan_import.document_number
+        ).exists()
+    ):
+        raise ApplicationError(
+            _("文号“%(number)s”已有工作方案使用，请核对文号") % {"number": plan_import.document_number}
+        )
+
+
+def _departments_apply(plan_import: PlanImport, *, names, departments) -> None:
+    """Names the office marked "new" become departments; names mapped to a department become
+    its aliases."""
+    new_names = [p.name for p in names if p.is_unknown and p.choice == NEW]
+    departments_ensure(
+        jurisdiction=plan_import.jurisdiction,
+        entries=[_new_department(name) for name in new_names],
+    )
+    for printed in names:
+        if printed.is_unknown and printed.choice in departments:
+            department_add_alias(
+                department=departments[printed.choice],
+                name=printed.name,
+                note=_("导入《%(title)s》时对应") % {"title": plan_import.title[:100]},
+            )
 
 
 @transaction.atomic

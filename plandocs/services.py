@@ -12,6 +12,7 @@ from programmes.models import Assignment, Heading, Plan, Task
 from qualitycity.errors import ApplicationError
 from responsibilities.models import Jurisdiction
 from responsibilities.services import departments_resolve_all
+from targets.services import targets_create_for_tasks
 
 
 def normalise_path(path) -> tuple[str, ...]:
@@ -85,51 +86,55 @@ def plan_save_document(*, jurisdiction: Jurisdiction, meta: PlanMeta, document: 
         source_name=meta.source_name,
         source_text=meta.source_text,
     )
+    _save_outline(plan=plan, document=document, departments=departments)
+    _save_targets(plan=plan, document=document)
+    return plan
+
+
+def _save_outline(*, plan: Plan, document: dict, departments: dict) -> None:
+    """The document's headings and tasks in reading order, each task with its departments."""
     headings_by_path: dict[tuple, Heading] = {}
-    tasks_by_path: dict[tuple, Task] = {}
+    task_paths: set[tuple] = set()
     assignments = []
     for position, (kind, node) in enumerate(document_nodes_in_order(document), start=1):
         path = normalise_path(node["path"])
         parent = headings_by_path.get(path[:-1])
+        fields = {
+            "plan": plan,
+            "number": node.get("number") or path[-1],
+            "path": list(path),
+            "title": (node.get("title") or "")[:300],
+            "position": position,
+        }
         if kind == "heading":
-            headings_by_path[path] = Heading.objects.create(
-                plan=plan,
-                parent=parent,
-                number=node.get("number") or path[-1],
-                path=list(path),
-                title=(node.get("title") or "")[:300],
-                position=position,
-            )
+            headings_by_path[path] = Heading.objects.create(parent=parent, **fields)
             continue
-        if path in tasks_by_path:
+        if path in task_paths:
             raise ApplicationError(_("任务编号“%(path)s”重复") % {"path": "/".join(path)})
+        task_paths.add(path)
         task = Task.objects.create(
-            plan=plan,
-            heading=parent,
-            number=node.get("number") or path[-1],
-            path=list(path),
-            title=(node.get("title") or "")[:300],
-            text=node.get("text") or "",
-            due=(node.get("due") or "")[:64],
-            position=position,
+            heading=parent, text=node.get("text") or "", due=(node.get("due") or "")[:64], **fields
         )
-        tasks_by_path[path] = task
-        seen = set()
-        for role in (Assignment.Role.LEAD, Assignment.Role.PARTICIPATING):
-            for order, name in enumerate(node.get(role) or [], start=1):
-                department = departments[name]
-                if (department.pk, role) in seen:
-                    continue
+        assignments += _assignments(task, node, departments)
+    Assignment.objects.bulk_create(assignments)
+
+
+def _assignments(task: Task, node: dict, departments: dict) -> list[Assignment]:
+    """The task's lead and participating departments in printed order, each once per role."""
+    seen, assignments = set(), []
+    for role in (Assignment.Role.LEAD, Assignment.Role.PARTICIPATING):
+        for order, name in enumerate(node.get(role) or [], start=1):
+            department = departments[name]
+            if (department.pk, role) not in seen:
                 seen.add((department.pk, role))
                 assignments.append(
                     Assignment(task=task, department=department, role=role, printed_name=name, position=order)
                 )
-    Assignment.objects.bulk_create(assignments)
+    return assignments
 
-    # Targets hang from tasks; the plan document carries both, so its save creates both in the
-    # same transaction (targets depend on programmes, hence the import here).
-    from targets.services import targets_create_for_tasks
 
+def _save_targets(*, plan: Plan, document: dict) -> None:
+    """The document's targets, each on the task whose path it names."""
     tasks = Task.objects.filter(plan=plan).prefetch_related("assignments__department")
     tasks_by_path = {normalise_path(t.path): t for t in tasks}
     targets = [dict(t, task_path=normalise_path(t["task_path"])) for t in document.get("targets", [])]
@@ -139,8 +144,7 @@ def plan_save_document(*, jurisdiction: Jurisdiction, meta: PlanMeta, document: 
             _("指标“%(indicator)s”所属任务“%(path)s”不存在")
             % {"indicator": missing[0].get("indicator"), "path": "/".join(missing[0]["task_path"])}
         )
-    targets_create_for_tasks(jurisdiction=jurisdiction, tasks_by_path=tasks_by_path, targets=targets)
-    return plan
+    targets_create_for_tasks(jurisdiction=plan.jurisdiction, tasks_by_path=tasks_by_path, targets=targets)
 
 
 def plan_export_for(*, plan: Plan, actor, extension: str):

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_tables2 import RequestConfig
+
+from qualitycity.params import QueryRequestConfig
 
 from .access import department_get_for_user, plan_get_for_user, user_may_import_plans
 from .filters import PlanFilter
@@ -13,7 +14,7 @@ from .tables import PlanTable
 def plan_list(request: HttpRequest) -> HttpResponse:
     plan_filter = PlanFilter(request.GET, queryset=plans_for_user(user=request.user))
     table = PlanTable(plan_filter.qs)
-    RequestConfig(request).configure(table)
+    QueryRequestConfig(request).configure(table)
     can_import = user_may_import_plans(user=request.user)
     return render(
         request,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -222,9 +223,41 @@ def line_chart(
     values = [float(v) for _l, v in points if v is not None]
     if not values:
         return _empty(title, width)
-    height, left, right, top_pad, bottom = 240, 8.0, 16.0, 14.0, 28.0
-    refs = [float(x) for x in (target, stretch) if x is not None]
-    lo, hi = min(values + refs), max(values + refs)
+    height, right, top_pad, bottom = 240, 16.0, 14.0, 28.0
+    ticks = _value_ticks(values + [float(x) for x in (target, stretch) if x is not None])
+    left = max(text_width(number(t, unit)) for t in ticks) + 10
+    plot = _LinePlot(
+        lo=ticks[0], hi=ticks[-1], left=left, top=top_pad, width=width - left - right,
+        height=height - top_pad - bottom, count=len(points),
+    )  # fmt: skip
+    body = []
+    for t in ticks:
+        body.append(
+            f'<line x1="{left:.1f}" x2="{width - right:.1f}" y1="{plot.y(t):.1f}" y2="{plot.y(t):.1f}" '
+            f'stroke="{GRID}"/>'
+        )
+        body.append(_text(left - 6, plot.y(t) + 4, number(t, unit), anchor="end", fill=MUTED, size=11))
+    body += _period_labels(points, plot, baseline=height - 9)
+    for ref, colour, dash, name in (
+        (target, TARGET_LINE, "6 4", _("目标")),
+        (stretch, STRETCH_LINE, "2 3", _("力争")),
+    ):
+        if ref is not None:
+            y = plot.y(float(ref))
+            body.append(
+                f'<line x1="{left:.1f}" x2="{width - right:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" '
+                f'stroke-width="1.5" stroke-dasharray="{dash}"/>'
+            )
+            body.append(
+                _text(width - right, y - 4, f"{name} {number(ref, unit)}", anchor="end", fill=colour, size=11)
+            )
+    body += _value_line(points, plot, unit)
+    return _svg(body, width=width, height=height, title=title)
+
+
+def _value_ticks(values: list[float]) -> list[float]:
+    """The value axis's ticks: round steps that span every value, from zero when zero is near."""
+    lo, hi = min(values), max(values)
     if lo >= 0 and lo <= (hi - lo):
         lo = 0.0  # start at zero unless that flattens the line into the top of the chart
     step = _nice_step(hi - lo or abs(hi) or 1)
@@ -232,63 +265,60 @@ def line_chart(
     hi = math.ceil(hi / step) * step
     if hi == lo:
         hi = lo + step
-    ticks = [lo + i * step for i in range(int(round((hi - lo) / step)) + 1)]
-    left = max(text_width(number(t, unit)) for t in ticks) + 10
-    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    return [lo + i * step for i in range(int(round((hi - lo) / step)) + 1)]
 
-    def sx(i: int) -> float:
-        return left + (plot_w * (i + 0.5) / len(points))
 
-    def sy(v: float) -> float:
-        return top_pad + plot_h * (1 - (v - lo) / (hi - lo))
+@dataclass(frozen=True)
+class _LinePlot:
+    """The plotting area of a line chart: where period i and value v fall."""
 
-    body = []
-    for t in ticks:
-        body.append(
-            f'<line x1="{left:.1f}" x2="{width - right:.1f}" y1="{sy(t):.1f}" y2="{sy(t):.1f}" stroke="{GRID}"/>'
-        )
-        body.append(_text(left - 6, sy(t) + 4, number(t, unit), anchor="end", fill=MUTED, size=11))
-    # Print every k-th period label so that neighbours never overlap on a long series.
-    need = max(text_width(lab, 11) for lab, _v in points) + 8
-    label_every = max(1, math.ceil(need / (plot_w / len(points))))
-    for i, (label, _v) in enumerate(points):
-        if i % label_every == 0:
-            body.append(_text(sx(i), height - 9, label, anchor="middle", fill=MUTED, size=11))
-    for ref, colour, dash, name in (
-        (target, TARGET_LINE, "6 4", _("目标")),
-        (stretch, STRETCH_LINE, "2 3", _("力争")),
-    ):
-        if ref is None:
-            continue
-        y = sy(float(ref))
-        body.append(
-            f'<line x1="{left:.1f}" x2="{width - right:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{colour}" '
-            f'stroke-width="1.5" stroke-dasharray="{dash}"/>'
-        )
-        body.append(
-            _text(width - right, y - 4, f"{name} {number(ref, unit)}", anchor="end", fill=colour, size=11)
-        )
-    segment: list[str] = []
-    segments: list[list[str]] = []
+    lo: float
+    hi: float
+    left: float
+    top: float
+    width: float
+    height: float
+    count: int
+
+    def x(self, i: int) -> float:
+        return self.left + (self.width * (i + 0.5) / self.count)
+
+    def y(self, v: float) -> float:
+        return self.top + self.height * (1 - (v - self.lo) / (self.hi - self.lo))
+
+
+def _period_labels(points, plot: _LinePlot, *, baseline: float) -> list[str]:
+    """Every k-th period's label, so that neighbours never overlap on a long series."""
+    need = max(text_width(label, 11) for label, _v in points) + 8
+    every = max(1, math.ceil(need / (plot.width / len(points))))
+    return [
+        _text(plot.x(i), baseline, label, anchor="middle", fill=MUTED, size=11)
+        for i, (label, _v) in enumerate(points)
+        if i % every == 0
+    ]
+
+
+def _value_line(points, plot: _LinePlot, unit: str) -> list[str]:
+    """The values as a line broken where a period has none, with a dot and a tooltip each."""
+    segments: list[list[str]] = [[]]
     for i, (_label, v) in enumerate(points):
         if v is None:
-            if segment:
-                segments.append(segment)
-            segment = []
-            continue
-        segment.append(f"{sx(i):.1f},{sy(float(v)):.1f}")
-    if segment:
-        segments.append(segment)
-    for seg in segments:
-        body.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="{BAR}" stroke-width="2"/>')
+            segments.append([])
+        else:
+            segments[-1].append(f"{plot.x(i):.1f},{plot.y(float(v)):.1f}")
+    body = [
+        f'<polyline points="{" ".join(seg)}" fill="none" stroke="{BAR}" stroke-width="2"/>'
+        for seg in segments
+        if seg
+    ]
     for i, (label, v) in enumerate(points):
         if v is not None:
             tip = f"{label}：{number(v, unit)}"
             body.append(
-                f'<circle cx="{sx(i):.1f}" cy="{sy(float(v)):.1f}" r="3.5" fill="{BAR}">'
+                f'<circle cx="{plot.x(i):.1f}" cy="{plot.y(float(v)):.1f}" r="3.5" fill="{BAR}">'
                 f"<title>{escape(tip)}</title></circle>"
             )
-    return _svg(body, width=width, height=height, title=title)
+    return body
 
 
 def heatmap(

@@ -52,5 +52,8 @@ class ApplicationErrorMiddleware:
             messages.error(request, text)
             response = HttpResponseRedirect(back)
             return response
-        template = "403.html" if exception.status == 403 else "400.html"
-        return render(request, template, {"exception": text}, status=exception.status)
+        template = {403: "403.html", 404: "404.html"}.get(exception.status, "400.html")
+        # Django's 404 page shows no exception text (get_object_or_404's is English and internal);
+        # an ApplicationError's message is written for the user.
+        context = {"exception": text, "application_message": text}
+        return render(request, template, context, status=exception.status)

@@ -1,11 +1,13 @@
 """Private file storage: evidence and generated reports live under PRIVATE_ROOT, never under a
-public URL; views stream them after a permission check."""
+public URL; views stream them after a permission check. A file a row no longer uses is deleted
+after the commit."""
 
 import os
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 
 
 class PrivateStorage(FileSystemStorage):
@@ -28,3 +30,19 @@ class PrivateStorage(FileSystemStorage):
 
     def deconstruct(self):
         return ("qualitycity.storage.PrivateStorage", (self.subdir,), {})
+
+
+def file_delete_on_commit(storage, name: str) -> None:
+    """A stored file goes once the transaction that dropped it commits: a rollback keeps the
+    row and its file together."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def file_replace(field_file, *, name: str, content, save: bool = True) -> None:
+    """A file field takes a new file; the one it replaces is deleted after the commit, so a
+    replaced file does not stay on disk."""
+    old = field_file.name
+    field_file.save(name, content, save=save)
+    if old and old != field_file.name:
+        file_delete_on_commit(field_file.storage, old)

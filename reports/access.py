@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from qualitycity.params import parse_int
 from responsibilities.models import Department, Membership, Role
 from responsibilities.scope import user_scope
 
@@ -138,13 +139,8 @@ def period_get_for_office(*, user, pk: int) -> ReportingPeriod:
 def department_get_for_member(*, user, pk) -> Department:
     """One of the user's own departments, in whose name they post work updates."""
     department = Department.objects.filter(
-        pk__in=user_scope(user).department_ids, pk=_int_or_none(pk)
+        pk__in=user_scope(user).department_ids, pk=parse_int(str(pk or ""))
     ).first()
     if department is None:
         raise PermissionDenied(OWN_DEPARTMENT_UPDATES)
     return department
-
-
-def _int_or_none(value) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() else None

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from responsibilities.admin import JurisdictionScopedAdmin
+
 from .models import (
     DepartmentReport,
     Evidence,
@@ -13,7 +15,9 @@ from .models import (
 
 
 @admin.register(ReportingRule)
-class ReportingRuleAdmin(admin.ModelAdmin):
+class ReportingRuleAdmin(JurisdictionScopedAdmin):
+    """The system administrator sets the deadline rule of his own jurisdictions only."""
+
     list_display = ["jurisdiction", "deadline_day", "reminder_days_before"]
 
 

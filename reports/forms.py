@@ -8,6 +8,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qualitycity.params import FormDateField, StrictIntegerField, parse_int
+
 from .models import WorkUpdate
 
 ENTRY_FIELDS = ("status", "progress", "problems", "next_steps", "consolidated", "version")
@@ -30,10 +32,8 @@ def parse_draft_post(data) -> tuple[dict[int, dict], dict[int, dict]]:
         target = entries if kind == "entry" else values
         raw = data.get(key)
         if name == "version":
-            try:
-                raw = int(raw)
-            except (TypeError, ValueError):
-                raw = -1
+            version = parse_int(str(raw or ""), low=0)
+            raw = -1 if version is None else version
         else:
             # Control characters other than line breaks and tabs are noise from copy and paste.
             raw = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", str(raw)).replace("\r\n", "\n")
@@ -56,7 +56,7 @@ class ReturnForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    rating = forms.IntegerField(label=_("评分（0–100，可不填）"), required=False, min_value=0, max_value=100)
+    rating = StrictIntegerField(label=_("评分（0–100，可不填）"), required=False, min_value=0, max_value=100)
 
 
 class SendBackForm(forms.Form):
@@ -64,7 +64,7 @@ class SendBackForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    deadline = forms.DateField(label=_("新的截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = FormDateField(label=_("新的截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class WorkUpdateForm(forms.ModelForm):
@@ -75,4 +75,5 @@ class WorkUpdateForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("佐证材料"))
+    # An empty file reaches the upload check, whose message names the file.
+    file = forms.FileField(label=_("佐证材料"), allow_empty_file=True)

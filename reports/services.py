@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from programmes.models import Assignment, Plan, Task
 from qualitycity.errors import ApplicationError, Conflict
 from qualitycity.formats import decimal_text
+from qualitycity.params import form_decimal
 from responsibilities.models import Department, Jurisdiction, Membership, Role
 from responsibilities.services import audit_record
 from targets.models import Indicator, Measurement, Target
@@ -249,19 +249,23 @@ class SaveResult:
         return not self.conflicts and not self.errors
 
 
+NON_FINITE = {"nan", "snan", "inf", "infinity"}
+
+
 def parse_value(raw, *, label: str) -> Decimal | None:
     """An indicator value is a finite number no larger than 10^13 in size; blank means not yet."""
-    # NFKC reads full-width digits and points typed with a Chinese input method (９３．５).
-    text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip().replace(",", "")
-    if text == "":
-        return None
+    # form_decimal reads full-width digits and points typed with a Chinese input method (９３．５)
+    # and refuses superscripts, circled digits, other scripts' digits, NaN and Infinity.
+    text = str(raw if raw is not None else "").strip()
     try:
-        number = Decimal(text)
-    except InvalidOperation as exc:
+        number = form_decimal(text)
+    except ValueError as exc:
+        if text.lower().lstrip("+-") in NON_FINITE:
+            raise ApplicationError(_("“%(label)s”的数值必须是有限的数字") % {"label": label}) from exc
         message = _("“%(label)s”的数值“%(text)s”不是数字") % {"label": label, "text": text[:20]}
         raise ApplicationError(message) from exc
-    if not number.is_finite():
-        raise ApplicationError(_("“%(label)s”的数值必须是有限的数字") % {"label": label})
+    if number is None:
+        return None
     if abs(number) >= MAX_VALUE:
         raise ApplicationError(_("“%(label)s”的数值过大，请检查单位") % {"label": label})
     if number < 0 and _cannot_be_negative(label):
@@ -279,14 +283,23 @@ def report_save_draft(
     *, report: DepartmentReport, actor, entries: dict[int, dict], values: dict[int, dict]
 ) -> SaveResult:
     """A draft saves entry by entry: an entry or value saved by someone else since this person
-    loaded it is refused, never overwritten; the rest are saved."""
+    loaded it is refused, never overwritten; the rest are saved. A save after the submission is
+    refused: both take the report row's lock, and the status is read under it."""
     require_department_member(report, actor, EDITORS)
+    report = _report_lock(report)
     if not report.is_editable:
         raise Conflict(REPORT_NOT_EDITABLE)
     result = SaveResult()
     _save_entries(report, actor, entries, result)
     _save_values(report, actor, values, result)
     return result
+
+
+def _report_lock(report: DepartmentReport) -> DepartmentReport:
+    """The report row, locked until the transaction ends and read again under the lock: saves,
+    evidence and the submission on one report run one after another, each seeing the status
+    the one before left."""
+    return DepartmentReport.objects.select_for_update(of=("self",)).select_related("period").get(pk=report.pk)
 
 
 def _entry_changes(entry: TaskEntry, data: dict) -> tuple[dict, str | None]:
@@ -335,7 +348,8 @@ def _save_values(report: DepartmentReport, actor, values: dict[int, dict], resul
         if row is None:
             raise PermissionDenied(NOT_IN_REPORT)
         try:
-            number = parse_value(data.get("value"), label=row.indicator.name)
+            # A post without the field leaves the value as it is; a blank field clears it.
+            number = parse_value(data["value"], label=row.indicator.name) if "value" in data else row.value
         except ApplicationError as exc:
             result.errors[f"value-{value_id}"] = str(exc)
             continue
@@ -421,7 +435,7 @@ def report_submit(*, report: DepartmentReport, actor, today: dt.date | None = No
     """A liaison submits when every task has its progress and every missed target its
     explanation; after the deadline the submission is accepted and marked late."""
     require_department_member(report, actor, {Role.LIAISON})
-    report = DepartmentReport.objects.select_for_update().get(pk=report.pk)
+    report = _report_lock(report)
     if not report.can("submit"):
         raise Conflict(ONLY_DRAFTS_SUBMIT)
     _check_complete(report)

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from qualitycity.params import parse_int
+
 from .models import AuditEvent, Jurisdiction, Membership, Role
 from .scope import user_scope
 
@@ -28,10 +30,8 @@ def office_jurisdiction_for_user(*, user, pk=None) -> Jurisdiction:
     ids = sorted(user_scope(user).office_jurisdiction_ids)
     if not ids:
         raise PermissionDenied(OFFICE_MANAGES_PEOPLE)
-    chosen = str(pk or "")
-    return Jurisdiction.objects.get(
-        pk=int(chosen) if chosen.isascii() and chosen.isdigit() and int(chosen) in ids else ids[0]
-    )
+    chosen = parse_int(pk)
+    return Jurisdiction.objects.get(pk=chosen if chosen in ids else ids[0])
 
 
 def membership_get_for_office(*, user, pk: int) -> Membership:

@@ -6,9 +6,14 @@ audit administrator: reads the audit log and changes nothing. None can do anothe
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
 
-from .models import Membership, Role
+from .models import Jurisdiction, Membership, Role
 
 GROUPS = {
     Role.SYSTEM_ADMIN: (
@@ -39,6 +44,11 @@ GROUPS = {
 
 def admin_groups_ensure(**kwargs) -> None:
     """The three groups exist with exactly their permissions (run after every migrate)."""
+    # Each app's permissions are created after its own migrate signal, and apps below this one
+    # in INSTALLED_APPS (reports, django-celery-beat's) would not have theirs yet: create them
+    # all first (it only adds what is missing).
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=kwargs.get("using", DEFAULT_DB_ALIAS))
     for name, grants in GROUPS.values():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = []
@@ -66,3 +76,62 @@ def admin_roles_sync(user) -> None:
     if user.is_staff != staff:
         user.is_staff = staff
         user.save(update_fields=["is_staff"])
+
+
+# The reach of an administrator ------------------------------------------------------------------
+# An administrator acts in the jurisdictions of their administrator memberships and in those
+# below them (a province's administrators reach its cities); a superuser reaches everything.
+
+
+def administered_jurisdiction_ids(user) -> frozenset[int] | None:
+    """The jurisdictions the user administers, their own and those below; None for a superuser
+    (every jurisdiction). Computed once per request and kept on the user object."""
+    if user.is_superuser:
+        return None
+    cached = getattr(user, "_qc_administered", None)
+    if cached is not None:
+        return cached
+    found = set(
+        Membership.objects.filter(user=user, is_active=True, role__in=Role.admin_roles()).values_list(
+            "jurisdiction_id", flat=True
+        )
+    )
+    frontier = set(found)
+    while frontier:  # a province, its cities, their counties: three rounds at most
+        frontier = (
+            set(Jurisdiction.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        )
+        found |= frontier
+    user._qc_administered = frozenset(found)
+    return user._qc_administered
+
+
+def protected_users():
+    """Users no administrator but a superuser may change, give roles to or take roles from:
+    superusers and whoever holds (or held) an administrator role anywhere."""
+    User = get_user_model()
+    return User.objects.filter(Q(is_superuser=True) | Q(memberships__role__in=Role.admin_roles())).distinct()
+
+
+def users_visible_to(admin_user):
+    """Accounts an administrator sees: those with a role in a jurisdiction they administer, and
+    accounts with no role yet (just created by the system administrator, waiting for one)."""
+    User = get_user_model()
+    users = User.objects.all()
+    ids = administered_jurisdiction_ids(admin_user)
+    if ids is None:
+        return users
+    return users.filter(
+        Q(memberships__jurisdiction_id__in=ids) | Q(memberships__isnull=True, is_superuser=False)
+    ).distinct()
+
+
+def user_is_manageable_by(admin_user, user) -> bool:
+    """An administrator manages ordinary accounts they see: not their own, not another
+    administrator's, not a superuser's."""
+    if admin_user.is_superuser:
+        return True
+    if user.pk == admin_user.pk:
+        return False
+    visible = users_visible_to(admin_user).filter(pk=user.pk).exists()
+    return visible and not protected_users().filter(pk=user.pk).exists()

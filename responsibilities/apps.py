@@ -9,7 +9,7 @@ class ResponsibilitiesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401 - connects the audit receivers
+        from . import signals, two_factor  # noqa: F401 - connect the audit and sign-in receivers
         from .admin_roles import admin_groups_ensure
 
         # Permissions exist only after migrate has run, so the groups are set up then.

@@ -1,14 +1,16 @@
-"""The contact list of liaisons and heads (联络员名单) as offices circulate it."""
+"""The contact list of liaisons and heads (联络员名单) as offices circulate it, and the audit
+trail as the audit administrator files it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from qualitycity.exporters import Column, ListExporter, Row
 
-from .models import Jurisdiction, Membership, Role
+from .models import AuditEvent, Jurisdiction, Membership, Role
 
 
 class ContactListExporter(ListExporter):
@@ -54,5 +56,46 @@ class ContactListExporter(ListExporter):
                     m.user.first_name or m.user.username,
                     m.phone,
                     m.user.email,
+                ),
+            )
+
+
+class AuditTrailExporter(ListExporter):
+    """The audit trail as filtered on the page, every row, oldest last as on the page."""
+
+    document_name = "审计日志"
+    columns = (
+        Column("时间", 20, centred=True),
+        Column("操作人", 14),
+        Column("行政区", 12),
+        Column("操作", 22),
+        Column("对象类型", 20),
+        Column("对象编号", 10, centred=True),
+        Column("摘要", 60),
+    )
+
+    def __init__(self, events: QuerySet[AuditEvent], *, heading: str):
+        self.events = events
+        self.heading = heading
+
+    def title(self) -> str:
+        return self.heading
+
+    def subtitle(self) -> tuple[str, ...]:
+        return (f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}",)
+
+    def iterate_rows(self) -> Iterator[Row]:
+        events = self.events.select_related("actor", "jurisdiction")
+        for event in events.iterator(chunk_size=2000):
+            yield Row(
+                "task",
+                (
+                    f"{timezone.localtime(event.at):%Y-%m-%d %H:%M:%S}",
+                    event.actor.username if event.actor else "—",
+                    event.jurisdiction.name if event.jurisdiction else "—",
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    event.summary,
                 ),
             )

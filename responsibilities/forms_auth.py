@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 USERNAME_MAX = 150
 
@@ -22,3 +24,15 @@ def axes_username(request, credentials) -> str:
         request.POST.get("username", "") if request is not None else ""
     )
     return str(raw)[:USERNAME_MAX]
+
+
+class OTPTokenForm(forms.Form):
+    """A six-digit code from the authenticator app, or one of the recovery codes."""
+
+    token = forms.CharField(
+        label=gettext_lazy("验证码"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
+    )

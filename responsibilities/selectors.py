@@ -7,7 +7,7 @@ import unicodedata
 
 from django.db.models import Prefetch
 
-from .models import Department, DepartmentAlias, Jurisdiction
+from .models import Department, DepartmentAlias, Jurisdiction, Membership
 
 # The scope is computed in scope.py; other apps import these names from here.
 from .scope import RoleHeld, Scope, jurisdiction_ids_for_user, roles_for_user, user_scope
@@ -19,6 +19,7 @@ __all__ = [
     "department_resolve",
     "jurisdiction_ids_for_user",
     "jurisdiction_prefix",
+    "user_home_jurisdiction",
     "normalise_name",
     "roles_for_user",
     "user_scope",
@@ -70,3 +71,14 @@ def jurisdiction_prefix(jurisdiction: Jurisdiction) -> str:
     县住建局 in a 县, 区住建局 in a 区."""
     last = (jurisdiction.name or "")[-1:]
     return last if last in {"市", "县", "区", "旗"} else ""
+
+
+def user_home_jurisdiction(user) -> Jurisdiction | None:
+    """The jurisdiction whose audit trail records what a user does to their own account (signing
+    in, failing to, changing the password): their first active role's, else their first role's
+    (a deactivated account is still someone's to watch); None for no user or a user of none."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    memberships = Membership.objects.filter(user=user).select_related("jurisdiction")
+    membership = memberships.order_by("-is_active", "jurisdiction__name", "pk").first()
+    return membership.jurisdiction if membership else None

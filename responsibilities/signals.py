@@ -1,15 +1,20 @@
-"""Sign-ins, failures and sign-outs go to the audit trail (等保 2.0 asks for all three)."""
+"""Sign-ins, failures and sign-outs go to the audit trail (等保 2.0 asks for all three), each
+under the jurisdiction of the account named, so its office and audit administrator read them.
 
+A failure for a user name that matches no account belongs to no jurisdiction: it is kept with
+none, and read by the superuser (a guessed name tells a jurisdiction nothing it can act on, and
+what was typed as a name is sometimes a password, which no jurisdiction's office should read).
+"""
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from .models import AuditEvent, Membership
+from .models import AuditEvent
+from .selectors import user_home_jurisdiction
 
-
-def _jurisdiction_of(user):
-    membership = Membership.objects.filter(user=user, is_active=True).select_related("jurisdiction").first()
-    return membership.jurisdiction if membership else None
+USERNAME_MAX = 150
 
 
 def _address(request) -> str:
@@ -37,21 +42,27 @@ def audit_logout(sender, request, user, **kwargs):
 def _audit_user(user, action: str, summary: str) -> None:
     AuditEvent.objects.create(
         actor=user,
-        jurisdiction=_jurisdiction_of(user),
+        jurisdiction=user_home_jurisdiction(user),
         action=action,
         object_type="auth.user",
         object_id=str(user.pk),
-        summary=summary,
+        summary=summary[:300],
     )
 
 
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
-    username = str(credentials.get("username", ""))[:150]
+    # NUL and control characters are replaced: PostgreSQL refuses NUL in text.
+    username = "".join(c if c.isprintable() else "?" for c in str(credentials.get("username", "")))
+    username = username[:USERNAME_MAX]
+    user = get_user_model().objects.filter(username=username).first() if username else None
     AuditEvent.objects.create(
         actor=None,
+        jurisdiction=user_home_jurisdiction(user),
         action="auth.login_failed",
         object_type="auth.user",
-        summary=_("登录失败：%(username)s %(address)s")
-        % {"username": username, "address": _address(request)},
+        object_id=str(user.pk) if user else "",
+        summary=(
+            _("登录失败：%(username)s %(address)s") % {"username": username, "address": _address(request)}
+        )[:300],
     )

@@ -6,16 +6,17 @@ from django.shortcuts import redirect, render
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from qualitycity.errors import ApplicationError
+from qualitycity.params import QueryRequestConfig, parse_int
 
 from . import services
 from .access import audit_events_for_user, membership_get_for_office, office_jurisdiction_for_user
-from .exporters import ContactListExporter
+from .exporters import AuditTrailExporter, ContactListExporter
 from .filters import AuditFilter
 from .forms import MoveForm, PersonForm
 from .models import Department, Membership, Role
+from .selectors import user_home_jurisdiction
 from .tables import AuditTable, PeopleTable
 
 
@@ -31,13 +32,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             actor=self.request.user,
             action="auth.password_change",
             obj=self.request.user,
+            jurisdiction=user_home_jurisdiction(self.request.user),
             summary=_("修改密码"),
         )
         return response
 
 
-def _chosen_jurisdiction(request) -> str | None:
-    return request.GET.get("jurisdiction") or request.POST.get("jurisdiction")
+def _chosen_jurisdiction(request) -> int | None:
+    return parse_int(request.GET.get("jurisdiction") or request.POST.get("jurisdiction"))
 
 
 @login_required
@@ -66,7 +68,7 @@ def people(request: HttpRequest) -> HttpResponse:
         jurisdiction=jurisdiction, role__in=Role.department_roles()
     ).select_related("user", "department")
     table = PeopleTable(memberships, order_by=("department",))
-    RequestConfig(request, paginate={"per_page": 100}).configure(table)
+    QueryRequestConfig(request, paginate={"per_page": 100}).configure(table)
     return render(
         request,
         "responsibilities/people.html",
@@ -125,12 +127,17 @@ def person_move(request: HttpRequest, pk: int) -> HttpResponse:
 def contacts_export(request: HttpRequest) -> HttpResponse:
     jurisdiction = office_jurisdiction_for_user(user=request.user, pk=_chosen_jurisdiction(request))
     export = ContactListExporter(jurisdiction).render("xlsx")
+    # Names, phone numbers and e-mail addresses: personal data, so who took them is recorded.
     services.audit_record(
         actor=request.user,
         action="export.contacts",
         jurisdiction=jurisdiction,
         summary=_("导出%(jurisdiction)s联络员名单") % {"jurisdiction": jurisdiction.name},
     )
+    return _attachment(export)
+
+
+def _attachment(export) -> HttpResponse:
     response = HttpResponse(export.data, content_type=export.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(export.filename)}"
     return response
@@ -138,9 +145,37 @@ def contacts_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    """The audit administrator and the office read their jurisdiction's audit trail; nobody edits it."""
+    """The audit administrator and the office read their jurisdiction's audit trail, filtered by
+    action, actor, dates and object type, and file it as Excel (?_export=xlsx); nobody edits it."""
     readers = audit_events_for_user(user=request.user)
     audit_filter = AuditFilter(request.GET, queryset=readers.select_related("actor"))
+    if request.GET.get("_export") == "xlsx":
+        return _audit_export(request, audit_filter)
     table = AuditTable(audit_filter.qs)
-    RequestConfig(request).configure(table)
-    return render(request, "responsibilities/audit_log.html", {"filter": audit_filter, "table": table})
+    QueryRequestConfig(request).configure(table)
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["_export"] = "xlsx"
+    context = {"filter": audit_filter, "table": table, "export_query": params.urlencode()}
+    return render(request, "responsibilities/audit_log.html", context)
+
+
+def _audit_export(request: HttpRequest, audit_filter: AuditFilter) -> HttpResponse:
+    """The filtered trail as Excel; taking a copy of the trail is itself recorded."""
+    events = audit_filter.qs
+    jurisdiction = user_home_jurisdiction(request.user)
+    conditions = (
+        {k: v for k, v in audit_filter.form.cleaned_data.items() if v} if audit_filter.is_valid() else {}
+    )
+    services.audit_record(
+        actor=request.user,
+        action="export.audit",
+        jurisdiction=jurisdiction,
+        summary=_("导出审计日志%(count)s条，条件：%(conditions)s")
+        % {
+            "count": events.count(),
+            "conditions": ", ".join(f"{k}={v}" for k, v in conditions.items()) or "—",
+        },
+    )
+    heading = _("%(jurisdiction)s审计日志") % {"jurisdiction": jurisdiction.name if jurisdiction else ""}
+    return _attachment(AuditTrailExporter(events, heading=heading).render("xlsx"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from programmes.models import Task
 from qualitycity.errors import ApplicationError
+from qualitycity.params import form_decimal
 from responsibilities.models import Jurisdiction
 
 from .models import Comparator, Indicator, Target
@@ -56,16 +57,21 @@ def indicator_ensure(
 
 
 def to_decimal(value, *, field) -> Decimal | None:
-    """A number from an extraction as a Decimal, or a clear error naming the field."""
-    if value is None or value == "":
-        return None
+    """A number from an extraction as a Decimal (full-width digits as typed in Chinese, read as
+    qualitycity.params.form_decimal does), or a clear error naming the field."""
     try:
-        number = Decimal(str(value))
-    except InvalidOperation as exc:
-        raise InvalidTarget(NOT_A_NUMBER % {"field": field, "value": value}) from exc
-    if not number.is_finite():
-        raise InvalidTarget(NOT_FINITE % {"field": field, "value": value})
-    return number
+        return form_decimal(value)
+    except ValueError as exc:
+        message = NOT_FINITE if _non_finite(value) else NOT_A_NUMBER
+        raise InvalidTarget(message % {"field": field, "value": value}) from exc
+
+
+def _non_finite(value) -> bool:
+    """NaN or an infinity, which deserve their own message."""
+    try:
+        return not Decimal(str(value).strip()).is_finite()
+    except InvalidOperation:
+        return False
 
 
 @transaction.atomic

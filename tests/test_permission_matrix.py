@@ -56,6 +56,10 @@ MATRIX = {
     "logout": row("others=302", "POST"),
     "password_change": row(LOGGED_IN_200),
     "password_change_done": row(LOGGED_IN_200),
+    # two-factor sign-in: anyone signed in may enrol; nobody here has a device to verify
+    "two_factor": row(LOGGED_IN_200),
+    "two_factor_enrol": row(LOGGED_IN_200),
+    "two_factor_verify": row("others=302"),
     "set_language": row("others=302", "POST", {"language": "en"}),
     "ping": row("others=200"),
     "healthz": row("others=200"),
@@ -430,3 +434,109 @@ def test_the_admin_site_is_only_for_administrators(client, world, who):
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response.url, url
+
+
+# The admin site, for the three separated administrators of city 甲 -----------------------------
+# 200: the page opens (a change page of a model the administrator may only view opens read-only);
+# 403: the administrator's role has no permission on the model; 302: the object is outside the
+# jurisdictions the administrator administers (the admin answers "does not exist" and goes home).
+
+ADMINS = ("system_admin", "security_admin", "audit_admin")
+
+
+def admin_row(spec: str) -> dict:
+    answers = dict(pair.split("=") for pair in spec.split())
+    others = answers.pop("others", None)
+    return {who: int(answers.get(who, others)) for who in ADMINS}
+
+
+ADMIN_MATRIX = {
+    # (model, view, object): the answers
+    ("auth.user", "changelist", None): admin_row("system_admin=200 security_admin=200 others=403"),
+    ("auth.user", "add", None): admin_row("system_admin=200 others=403"),
+    ("auth.user", "change", "liaison"): admin_row("system_admin=200 security_admin=200 others=403"),
+    # the password form of an ordinary account: the system administrator's job only
+    ("auth.user", "password_change", "liaison"): admin_row("system_admin=200 others=403"),
+    # another administrator's account: seen, never changed (the change page opens read-only)
+    ("auth.user", "password_change", "auditor_account"): admin_row("others=403"),
+    ("auth.user", "change", "outsider_user"): admin_row("system_admin=302 security_admin=302 others=403"),
+    ("responsibilities.membership", "changelist", None): admin_row("security_admin=200 others=403"),
+    ("responsibilities.membership", "add", None): admin_row("security_admin=200 others=403"),
+    ("responsibilities.membership", "change", "membership"): admin_row("security_admin=200 others=403"),
+    ("responsibilities.membership", "change", "outsider_membership"): admin_row(
+        "security_admin=302 others=403"
+    ),
+    ("auth.group", "changelist", None): admin_row("security_admin=200 others=403"),
+    ("auth.group", "add", None): admin_row("others=403"),
+    ("auth.group", "change", "group"): admin_row("security_admin=200 others=403"),
+    ("responsibilities.auditevent", "changelist", None): admin_row("audit_admin=200 others=403"),
+    ("responsibilities.auditevent", "add", None): admin_row("others=403"),
+    ("responsibilities.auditevent", "change", "event"): admin_row("audit_admin=200 others=403"),
+    ("responsibilities.auditevent", "change", "outsider_event"): admin_row("audit_admin=302 others=403"),
+    ("responsibilities.department", "changelist", None): admin_row("system_admin=200 others=403"),
+    ("responsibilities.department", "change", "department"): admin_row("system_admin=200 others=403"),
+    ("responsibilities.department", "change", "outsider_department"): admin_row(
+        "system_admin=302 others=403"
+    ),
+    ("programmes.plan", "changelist", None): admin_row("others=403"),
+    ("programmes.plan", "change", "plan"): admin_row("others=403"),
+    ("targets.indicator", "changelist", None): admin_row("others=403"),
+    ("reports.reportingperiod", "changelist", None): admin_row("others=403"),
+    ("reports.reportingperiod", "change", "period"): admin_row("others=403"),
+    ("reports.reportingrule", "changelist", None): admin_row("system_admin=200 others=403"),
+    ("plandocs.planimport", "changelist", None): admin_row("others=403"),
+    ("plandocs.planimport", "change", "draft"): admin_row("others=403"),
+    ("django_celery_beat.periodictask", "changelist", None): admin_row("system_admin=200 others=403"),
+}
+
+
+@pytest.fixture
+def admin_world(world, shared_world):
+    """The three administrators of city 甲 (with their admin groups) and objects of city 乙."""
+    from django.contrib.auth.models import Group
+
+    from responsibilities.admin_roles import admin_roles_sync
+    from responsibilities.models import AuditEvent, Department
+
+    users, ids = world
+    cast_users = {}
+    for role in ADMINS:
+        user = UserFactory(username=f"matrix_{role}")
+        Membership.objects.create(user=user, jurisdiction_id=ids["jurisdiction"], role=role)
+        admin_roles_sync(user)
+        cast_users[role] = user
+    outsider = users["outsider"]
+    outsider_membership = Membership.objects.get(user=outsider)
+    objects = {
+        "liaison": users["liaison"].pk,
+        "auditor_account": cast_users["audit_admin"].pk,
+        "outsider_user": outsider.pk,
+        "membership": ids["membership"],
+        "outsider_membership": outsider_membership.pk,
+        "group": Group.objects.get(name="系统管理员").pk,
+        "event": AuditEvent.objects.create(action="test", jurisdiction_id=ids["jurisdiction"]).pk,
+        "outsider_event": AuditEvent.objects.create(
+            action="test", jurisdiction_id=outsider_membership.jurisdiction_id
+        ).pk,
+        "department": ids["department"],
+        "outsider_department": Department.objects.create(
+            jurisdiction_id=outsider_membership.jurisdiction_id, name="乙市市场监管局"
+        ).pk,
+        "plan": ids["plan"],
+        "period": ids["period"],
+        "draft": ids["draft"],
+    }
+    return cast_users, objects
+
+
+@pytest.mark.parametrize(("model", "view", "obj"), sorted(ADMIN_MATRIX, key=str))
+def test_each_administrator_gets_the_expected_answer_in_the_admin(client, admin_world, model, view, obj):
+    admins, objects = admin_world
+    app_label, model_name = model.split(".")
+    args = [objects[obj]] if obj else []
+    url = reverse(f"admin:{app_label}_{model_name}_{view}", args=args)
+    got = {}
+    for who in ADMINS:
+        client.force_login(admins[who])
+        got[who] = client.get(url).status_code
+    assert got == ADMIN_MATRIX[(model, view, obj)], url

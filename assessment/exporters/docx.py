@@ -82,6 +82,8 @@ def _page_break(document) -> None:
 
 
 def write_docx(exporter: AssessmentExporter) -> bytes:
+    """The 考核通报 as an A4 Word document: the summary, the ranking, the charts as pictures,
+    and each department's scores with the reasons for every point lost."""
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
@@ -114,8 +116,22 @@ def write_docx(exporter: AssessmentExporter) -> bytes:
 
     _page_break(document)
     _paragraph(document, "三、得分图表", font=TITLE_FONT, size=Pt(14))
-    usable = PAGE_WIDTH - 2 * MARGIN
-    for k, (title, svg) in enumerate(exporter.charts(), start=1):
+    _charts(document, exporter.charts())
+
+    _page_break(document)
+    _paragraph(document, "四、各单位得分及失分说明", font=TITLE_FONT, size=Pt(14))
+    for part in exporter.iterate_departments():
+        _department(document, part)
+
+    _footer(section)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _charts(document, charts) -> None:
+    """Each chart as a numbered, captioned picture as wide as the text."""
+    for k, (title, svg) in enumerate(charts, start=1):
         png = chart_png(str(svg))
         if png is None:
             continue
@@ -125,29 +141,22 @@ def write_docx(exporter: AssessmentExporter) -> bytes:
         caption.paragraph_format.keep_with_next = True  # never a caption alone at a page's foot
         picture = document.add_paragraph()
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        picture.add_run().add_picture(io.BytesIO(png), width=usable)
+        picture.add_run().add_picture(io.BytesIO(png), width=PAGE_WIDTH - 2 * MARGIN)
 
-    _page_break(document)
-    _paragraph(document, "四、各单位得分及失分说明", font=TITLE_FONT, size=Pt(14))
-    for part in exporter.iterate_departments():
-        heading = _paragraph(
-            document, part.heading, font=TITLE_FONT, size=Pt(11.5), colour="B91C1C" if part.vetoed else None
-        )
-        heading.paragraph_format.keep_with_next = True
-        _table(document, part.columns, part.rows)
-        for heading, lines in (
-            ("加分、扣分及否决事项", part.adjustments),
-            ("失分说明", part.lost or ["各项均未失分。"]),
-            ("自评说明", part.notes),
-        ):
-            if lines:
-                _paragraph(document, heading, font=TITLE_FONT, size=Pt(10))
-                for k, line in enumerate(lines, start=1):
-                    _paragraph(
-                        document, f"{k}. {line}" if part.lost or heading != "失分说明" else line, size=SMALL
-                    )
 
-    _footer(section)
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
+def _department(document, part) -> None:
+    """A department's heading (red when vetoed), its scores, and the numbered reasons."""
+    heading = _paragraph(
+        document, part.heading, font=TITLE_FONT, size=Pt(11.5), colour="B91C1C" if part.vetoed else None
+    )
+    heading.paragraph_format.keep_with_next = True
+    _table(document, part.columns, part.rows)
+    for title, lines in (
+        ("加分、扣分及否决事项", part.adjustments),
+        ("失分说明", part.lost or ["各项均未失分。"]),
+        ("自评说明", part.notes),
+    ):
+        if lines:
+            _paragraph(document, title, font=TITLE_FONT, size=Pt(10))
+            for k, line in enumerate(lines, start=1):
+                _paragraph(document, f"{k}. {line}" if part.lost or title != "失分说明" else line, size=SMALL)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Assignment, Heading, Plan, Task
+from qualitycity.params import query_int
 from reports.models import DepartmentReport, ReportingPeriod, TaskEntry
 from responsibilities.models import Department, Jurisdiction
 
@@ -99,8 +100,8 @@ class DashboardFilter(django_filters.FilterSet):
         plans = Plan.objects.filter(jurisdiction=jurisdiction).order_by("-year_end", "title")
         self.filters["plan"].queryset = plans
         sections = Heading.objects.filter(plan__jurisdiction=jurisdiction, parent__isnull=True)
-        plan_id = (data or {}).get("plan")
-        if plan_id and str(plan_id).isdigit():
+        plan_id = query_int(data or {}, "plan")
+        if plan_id is not None:
             sections = sections.filter(plan_id=plan_id)
         self.filters["section"].queryset = sections.order_by("plan_id", "position")
         self.filters["department"].queryset = (

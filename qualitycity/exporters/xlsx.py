@@ -63,35 +63,18 @@ def _put(ws, row: int, column: int, value: str, *, font, alignment, border=BORDE
 def write_xlsx(exporter) -> bytes:
     """The exporter's title, subtitle, header and rows as one print-ready worksheet."""
     columns = exporter.columns
-    width = len(columns)
     wb = Workbook()
     ws = wb.active
     ws.title = (exporter.document_name or "导出")[:31]
 
     row = 1
     _put(ws, row, 1, exporter.title(), font=TITLE_FONT, alignment=CENTRE, border=None)
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
     ws.row_dimensions[row].height = 36
-
     subtitle = exporter.subtitle()
     if subtitle:
         row += 1
-        # Each part gets its share of the row; the last one is right-aligned (年度 at the right).
-        bounds = _split_columns(width, len(subtitle))
-        for k, (text, (first, last)) in enumerate(zip(subtitle, bounds, strict=True)):
-            horizontal = "right" if k == len(subtitle) - 1 and k > 0 else "left"
-            _put(
-                ws,
-                row,
-                first,
-                text,
-                font=SUBTITLE_FONT,
-                alignment=Alignment(horizontal=horizontal, vertical="center"),
-                border=None,
-            )
-            if last > first:
-                ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-        ws.row_dimensions[row].height = 20
+        _put_subtitle(ws, row, subtitle, width=len(columns))
 
     row += 1
     header_row = row
@@ -104,12 +87,7 @@ def write_xlsx(exporter) -> bytes:
     for item in exporter.iterate_rows():
         row += 1
         if item.kind == "section":
-            _put(ws, row, 1, item.cells[0], font=SECTION_FONT, alignment=WRAP_TOP, fill=SECTION_FILL)
-            for j in range(2, width + 1):
-                ws.cell(row=row, column=j).border = BORDER
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-            total = sum(c.width for c in columns)
-            lines = wrapped_lines(item.cells[0], total)
+            lines = _put_section(ws, row, item.cells[0], columns)
         else:
             lines = 1
             for j, (value, column) in enumerate(zip(item.cells, columns, strict=True), start=1):
@@ -117,6 +95,37 @@ def write_xlsx(exporter) -> bytes:
                 lines = max(lines, wrapped_lines(value or "", column.width))
         ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT_PT, lines * LINE_HEIGHT_PT + 4)
 
+    _set_up_pages(ws, header_row=header_row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _put_subtitle(ws, row: int, subtitle: list[str], *, width: int) -> None:
+    """Each part of the subtitle gets its share of the row; the last one is right-aligned
+    (年度 at the right)."""
+    bounds = _split_columns(width, len(subtitle))
+    for k, (text, (first, last)) in enumerate(zip(subtitle, bounds, strict=True)):
+        horizontal = "right" if k == len(subtitle) - 1 and k > 0 else "left"
+        alignment = Alignment(horizontal=horizontal, vertical="center")
+        _put(ws, row, first, text, font=SUBTITLE_FONT, alignment=alignment, border=None)
+        if last > first:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    ws.row_dimensions[row].height = 20
+
+
+def _put_section(ws, row: int, text: str, columns) -> int:
+    """A section heading across the whole row; returns the lines it wraps to."""
+    _put(ws, row, 1, text, font=SECTION_FONT, alignment=WRAP_TOP, fill=SECTION_FILL)
+    for j in range(2, len(columns) + 1):
+        ws.cell(row=row, column=j).border = BORDER
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+    return wrapped_lines(text, sum(c.width for c in columns))
+
+
+def _set_up_pages(ws, *, header_row: int) -> None:
+    """A4 landscape, as wide as one page, the header repeated on every page and frozen on
+    screen, the page number centred in the footer."""
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
@@ -129,10 +138,6 @@ def write_xlsx(exporter) -> bytes:
     ws.oddFooter.center.text = FOOTER
     ws.oddFooter.center.font = "宋体,常规"
     ws.oddFooter.center.size = 10
-
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def _split_columns(width: int, parts: int) -> list[tuple[int, int]]:

@@ -128,15 +128,14 @@ def test_evidence_is_checked_by_content_and_served_only_through_permission(
     evidence = Evidence.objects.get()
     assert evidence.content_type == "application/pdf" and evidence.original_name == "检查记录.pdf"
     assert str(tmp_path) in evidence.file.path and "media" not in evidence.file.path
-    # a png named .pdf is stored as what it is; a text file named .pdf is refused
-    client.post(f"/reports/entries/{entry.pk}/evidence/", {"file": SimpleUploadedFile("照片.pdf", PNG)})
+    # a png is stored as what it is; a png or a text file named .pdf is refused
+    client.post(f"/reports/entries/{entry.pk}/evidence/", {"file": SimpleUploadedFile("照片.png", PNG)})
     assert Evidence.objects.filter(content_type="image/png").count() == 1
-    response = client.post(
-        f"/reports/entries/{entry.pk}/evidence/",
-        {"file": SimpleUploadedFile("伪装.pdf", b"not a pdf at all")},
-        follow=True,
-    )
-    assert "不是允许的文件类型" in response.content.decode()
+    for name, data in (("照片.pdf", PNG), ("伪装.pdf", b"not a pdf at all")):
+        response = client.post(
+            f"/reports/entries/{entry.pk}/evidence/", {"file": SimpleUploadedFile(name, data)}, follow=True
+        )
+        assert f"“{name}”不是有效的PDF文件" in response.content.decode()
     assert Evidence.objects.count() == 2
     # the owner downloads it; a liaison of another department cannot
     assert client.get(f"/reports/evidence/{evidence.pk}/").status_code == 200
@@ -199,3 +198,82 @@ def test_work_update_is_posted_for_ones_own_department_only(client, cast, other_
 
 def test_indicator_value_model_has_one_row_per_indicator(cast, period, rated):
     assert IndicatorValue.objects.filter(indicator=rated).count() == 1
+
+
+def test_a_save_without_the_value_field_keeps_the_value(client, cast, period, rated):
+    # given a value of 50 with its explanation
+    report = report_of(cast, period)
+    value = report.values.get()
+    client.force_login(cast.liaison)
+    client.post(
+        f"/reports/{report.pk}/save/",
+        {f"value-{value.pk}-value": "50", f"value-{value.pk}-version": value.version},
+    )
+    value.refresh_from_db()
+    # when a save posts only the explanation and the version
+    response = client.post(
+        f"/reports/{report.pk}/save/",
+        {f"value-{value.pk}-gap_explanation": "受季节影响", f"value-{value.pk}-version": value.version},
+        headers={"x-requested-with": "fetch"},
+    )
+    # then the explanation is saved and the value stays 50
+    assert response.status_code == 200 and response.json()["saved"] == 1
+    value.refresh_from_db()
+    assert (value.value, value.gap_explanation) == (50, "受季节影响")
+
+
+def test_a_blank_value_field_that_is_posted_clears_the_value(client, cast, period, rated):
+    report = report_of(cast, period)
+    value = report.values.get()
+    client.force_login(cast.liaison)
+    client.post(
+        f"/reports/{report.pk}/save/",
+        {f"value-{value.pk}-value": "50", f"value-{value.pk}-version": value.version},
+    )
+    value.refresh_from_db()
+    client.post(
+        f"/reports/{report.pk}/save/",
+        {f"value-{value.pk}-value": "", f"value-{value.pk}-version": value.version},
+    )
+    value.refresh_from_db()
+    assert value.value is None
+
+
+def test_a_heads_submit_is_refused_before_anything_is_saved(client, cast, period):
+    # given the head posts the report form (with text) to the liaison's submit
+    report = report_of(cast, period)
+    entry = report.entries.get()
+    client.force_login(cast.head)
+    response = client.post(
+        f"/reports/{report.pk}/submit/",
+        {f"entry-{entry.pk}-progress": "负责人写的", f"entry-{entry.pk}-version": entry.version},
+    )
+    # then it is refused, and the draft is as it was
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert (entry.progress, entry.version) == ("", 0)
+    report.refresh_from_db()
+    assert report.status == DepartmentReport.Status.DRAFT
+
+
+def test_an_autosave_after_submission_is_refused_in_json_and_changes_nothing(client, cast, period):
+    # given a page loaded while the report was a draft, then the report submitted
+    report = report_of(cast, period)
+    entry = report.entries.get()
+    client.force_login(cast.liaison)
+    client.post(
+        f"/reports/{report.pk}/submit/",
+        {f"entry-{entry.pk}-progress": "已完成", f"entry-{entry.pk}-version": entry.version},
+    )
+    entry.refresh_from_db()
+    # when the page's script saves again
+    response = client.post(
+        f"/reports/{report.pk}/save/",
+        {f"entry-{entry.pk}-progress": "提交后又改", f"entry-{entry.pk}-version": entry.version},
+        headers={"x-requested-with": "fetch"},
+    )
+    # then it is refused with the reason the script shows (keeping its copy of the text)
+    assert response.status_code == 409
+    assert response.json()["error"].startswith("该月报已提交或已通过，不能再修改")
+    entry.refresh_from_db()
+    assert entry.progress == "已完成"
