@@ -266,7 +266,8 @@ def _reports_by_department(periods: list[ReportingPeriod], departments: list[Dep
     reports = list(
         DepartmentReport.objects.filter(period__in=periods, department__in=departments)
         .only("pk", "period_id", "department_id", "version", "status", "is_late", "submitted_at", "rating")
-        .order_by("version")
+        # Month by month, versions in order: the reasons in the 考核通报 read in calendar order.
+        .order_by("period__start", "version")
     )
     superseded = {
         r.supersedes_id
