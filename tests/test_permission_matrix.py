@@ -28,8 +28,6 @@ from reports.services import period_ensure, period_open
 from responsibilities.models import Membership
 from tests.factories import MembershipFactory, UserFactory, cast_create
 
-# Under pytest-xdist the module runs on one worker, which builds its world once.
-pytestmark = pytest.mark.xdist_group("permission_matrix")
 
 USERS = ("anonymous", "office", "liaison", "head", "leader", "liaison_b", "outsider", "auditor")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
