@@ -382,7 +382,7 @@ def plan_import_create(
         year_start, year_end = years_from_title(title)
     else:
         year_start, year_end = year_start or year_end, year_end or year_start
-    return PlanImport.objects.create(
+    plan_import = PlanImport.objects.create(
         jurisdiction=jurisdiction,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         source_name=filename[:200],
@@ -395,6 +395,20 @@ def plan_import_create(
         document_number=document_number,
         issuer=issuer,
     )
+    _audit(
+        actor,
+        "plan_import.create",
+        plan_import,
+        jurisdiction,
+        _("读取《%(title)s》（%(file)s）：%(tasks)s项任务、%(targets)s个指标")
+        % {
+            "title": title,
+            "file": filename[:200],
+            "tasks": len(document.get("tasks", [])),
+            "targets": len(document.get("targets", [])),
+        },
+    )
+    return plan_import
 
 
 class StaleDraft(Conflict):
@@ -446,6 +460,19 @@ def plan_import_update(*, plan_import: PlanImport, actor, edits: DraftEdits) -> 
     }
     plan_import.revision += 1
     plan_import.save()
+    _audit(
+        actor,
+        "plan_import.update",
+        plan_import,
+        plan_import.jurisdiction,
+        _("修改导入草稿《%(title)s》（第%(revision)s版）：%(tasks)s项任务、%(targets)s个指标")
+        % {
+            "title": plan_import.title,
+            "revision": plan_import.revision,
+            "tasks": len(kept_tasks),
+            "targets": len(kept_targets),
+        },
+    )
     return plan_import
 
 

@@ -71,6 +71,7 @@ class WorkUpdateForm(forms.ModelForm):
     class Meta:
         model = WorkUpdate
         fields = ["date", "title", "body"]
+        field_classes = {"date": FormDateField}
         widgets = {"date": forms.DateInput(attrs={"type": "date"}), "body": forms.Textarea(attrs={"rows": 4})}
 
 

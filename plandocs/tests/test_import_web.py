@@ -443,3 +443,29 @@ def test_the_review_page_of_a_25_task_plan_costs_a_fixed_number_of_queries(
     # every request (savepoint, update, release) — whatever the plan's size.
     with django_assert_num_queries(10):
         client.get(url)
+
+
+def test_creating_and_editing_a_draft_are_in_the_audit_trail(client, taicang):
+    from responsibilities.models import AuditEvent
+
+    # given the office of 太仓市
+    city, office = taicang
+    client.force_login(office)
+
+    # when it pastes a plan and saves a correction of the draft
+    upload(client, city, text=(SEED_DIR / "003_128f4224a9949dbf.txt").read_text(encoding="utf-8"))
+    draft = PlanImport.objects.get()
+    review = client.get(reverse("plandocs:plan_import_review", args=[draft.pk]))
+    data = form_data(review)
+    data["title"] = "太仓市质量强市工作要点（修订）"
+    client.post(reverse("plandocs:plan_import_review", args=[draft.pk]), data)
+
+    # then both are audited in 太仓市, by the office, naming the draft
+    events = AuditEvent.objects.filter(object_id=str(draft.pk), action__startswith="plan_import.").order_by(
+        "id"
+    )
+    assert [(e.action, e.actor_id, e.jurisdiction_id) for e in events] == [
+        ("plan_import.create", office.pk, city.pk),
+        ("plan_import.update", office.pk, city.pk),
+    ]
+    assert "25项任务" in events[0].summary and "（修订）" in events[1].summary

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reports.models import DepartmentReport, Evidence, IndicatorValue, TaskEntry
+from reports.models import DepartmentReport, Evidence, IndicatorValue, TaskEntry, WorkUpdate
 from tests.factories import AssignmentFactory, TaskFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -277,3 +277,14 @@ def test_an_autosave_after_submission_is_refused_in_json_and_changes_nothing(cli
     assert response.json()["error"].startswith("该月报已提交或已通过，不能再修改")
     entry.refresh_from_db()
     assert entry.progress == "已完成"
+
+
+@pytest.mark.parametrize("date", ["9999-12-31", "0001-01-01", "1948-12-31", "2101-01-01"])
+def test_a_work_update_dated_outside_1949_to_2100_is_refused(client, cast, date):
+    client.force_login(cast.liaison)
+    response = client.post(
+        "/updates/", {"department": cast.department.pk, "date": date, "title": "开展质量月活动", "body": "x"}
+    )
+    assert response.status_code == 200
+    assert "日期应在1949年1月1日至2100年12月31日之间" in response.content.decode()
+    assert not WorkUpdate.objects.exists()
