@@ -28,7 +28,6 @@ from reports.services import period_ensure, period_open
 from responsibilities.models import Membership
 from tests.factories import MembershipFactory, UserFactory, cast_create
 
-
 USERS = ("anonymous", "office", "liaison", "head", "leader", "liaison_b", "outsider", "auditor")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
