@@ -20,13 +20,17 @@ $(STAMP): pyproject.toml | $(PY)
 messages: $(STAMP)
 	$(VENV)/bin/pybabel compile -d locale -D django --statistics 2>&1 | grep -v '^$$' || true
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser), and
-# the Noto CJK fonts WeasyPrint embeds in the PDF files: either missing installs both.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libcairo2
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser), the
+# Noto CJK fonts WeasyPrint embeds in the PDF files, and headless LibreOffice, which converts plan
+# imports in .doc/.wps/.et (the worker runs it) and prints the test plans to PDF: any missing
+# installs them all (the PDF reader itself, pdfplumber, needs nothing from the system).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libcairo2 \
+  libreoffice-writer-nogui libreoffice-calc-nogui
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
+	  || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
-	  else echo "浏览器测试和 PDF 需要：sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; fi; fi
+	  else echo "浏览器测试、PDF 和旧版 Office 文件导入需要：sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; fi; fi
 
 demo: $(STAMP) messages
 	$(PY) manage.py migrate --no-input -v0

@@ -1,4 +1,5 @@
-"""Figures for the decomposition table: exporting a large plan to .xlsx and importing it back."""
+"""Figures for the decomposition table: exporting a large plan to .xlsx and importing it back,
+and importing the same plan as a PDF (exported to .docx, printed to PDF by LibreOffice)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from plandocs.exporters import plan_export
 from plandocs.readers import extract
 from plandocs.services import PlanMeta, plan_save_document
+from plandocs.tasks import ConversionFailed, soffice_convert
 from responsibilities.models import Jurisdiction
 
 from .data import bench_plan_create
@@ -43,3 +45,22 @@ def time_export_and_import(*, jurisdiction: Jurisdiction, tasks: int = 1000) -> 
         }
         transaction.set_rollback(True)
     return figures
+
+
+def time_pdf_import(*, jurisdiction: Jurisdiction, tasks: int = 1000) -> dict:
+    """Seconds to read a `tasks`-task plan from a PDF with a text layer: the bench's plan exported
+    to .docx and printed to PDF by LibreOffice (untimed), then read; rolled back like the above.
+    None when LibreOffice is not installed."""
+    with transaction.atomic():
+        plan = bench_plan_create(jurisdiction=jurisdiction, tasks=tasks)
+        plan = type(plan).objects.select_related("jurisdiction").get(pk=plan.pk)
+        export = plan_export(plan=plan, extension="docx")
+        transaction.set_rollback(True)
+    try:
+        pdf = soffice_convert(export.data, filename=export.filename, to="pdf", timeout=300)
+    except ConversionFailed:
+        return {"import_pdf_1000_tasks_s": None, "import_pdf_tasks": None}
+    started = time.perf_counter()
+    extraction = extract(pdf, filename="plan.pdf")
+    seconds = time.perf_counter() - started
+    return {"import_pdf_1000_tasks_s": round(seconds, 3), "import_pdf_tasks": len(extraction.tasks)}

@@ -11,24 +11,34 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Plan, path_label
 from qualitycity.errors import ApplicationError
-from qualitycity.uploads import upload_check
+from qualitycity.uploads import PLAN_IMPORT_KINDS, upload_check
 
 from .models import PlanImport
 from .review import (
+    DUPLICATE_CANCEL,
+    DUPLICATE_KEEP,
+    DUPLICATE_REPLACE,
+    FOUND_TARGET_KEYS,
+    FOUND_TASK_KEYS,
     MAX_BYTES,
     NEW,
     PASTED_NAME,
-    TASK_TITLE_MAX,
     DraftEdits,
     PrintedName,
     commitment_text,
+    draft_decisions,
+    item_changed,
+    target_placement_problem,
     target_problems,
+    target_where,
     task_label,
+    task_problems,
     too_large_message,
 )
 
-# What the readers read; the old .doc/.xls are refused with a hint to save them anew.
-PLAN_FILE_KINDS = frozenset({"docx", "xlsx", "txt"})
+# What the readers read: Word, Excel, PDF, web pages and text; .doc/.wps/.et through LibreOffice.
+PLAN_FILE_KINDS = PLAN_IMPORT_KINDS
+PLAN_FILE_ACCEPT = ".docx,.doc,.wps,.xlsx,.xls,.et,.pdf,.html,.htm,.mhtml,.mht,.txt"
 YEAR_FIELD = {"required": False, "min_value": 1990, "max_value": 2100}
 
 
@@ -38,7 +48,10 @@ class PlanImportUploadForm(forms.Form):
         allow_empty_file=True,
         label=_("方案文件"),
         required=False,
-        help_text=_("Word（.docx）、Excel（.xlsx）或文本（.txt），不超过20MB"),
+        help_text=_(
+            "Word（.docx/.doc/.wps）、Excel（.xlsx/.et）、PDF、网页（.html/.mhtml）或文本（.txt），不超过20MB"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": PLAN_FILE_ACCEPT}),
     )
     text = forms.CharField(
         label=_("或粘贴方案全文"), required=False, widget=forms.Textarea(attrs={"rows": 8}), strip=False
@@ -122,6 +135,8 @@ class TargetRow:
     target: dict
     fields: dict
     commitment: str = ""
+    problems: list[str] = field(default_factory=list)  # what the office must still decide
+    changed: bool = False
 
 
 @dataclass
@@ -134,6 +149,8 @@ class TaskRow:
     targets: list[TargetRow] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     chips: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    changed: bool = False
     kind: str = "task"
 
 
@@ -141,6 +158,7 @@ class TaskRow:
 class HeadingRow:
     heading: dict
     depth: int
+    targets: list[TargetRow] = field(default_factory=list)  # found in its paragraph or a table
     kind: str = "heading"
 
 
@@ -164,8 +182,19 @@ class PlanImportReviewForm(forms.Form):
 
     META = ("title", "kind", "year_start", "year_end", "document_number", "issuer")
 
-    def __init__(self, *args, plan_import: PlanImport, names: list[PrintedName], departments, **kwargs):
+    def __init__(
+        self,
+        *args,
+        plan_import: PlanImport,
+        names: list[PrintedName],
+        departments,
+        duplicates=(),
+        elsewhere=(),
+        **kwargs,
+    ):
         from targets.models import Comparator
+
+        from .services import normalise_path
 
         initial = {key: getattr(plan_import, key) for key in self.META}
         initial["revision"] = plan_import.revision
@@ -174,6 +203,13 @@ class PlanImportReviewForm(forms.Form):
         self.tasks = plan_import.extraction.get("tasks", [])
         self.targets = plan_import.extraction.get("targets", [])
         self.names = names
+        self.duplicates = list(duplicates)
+        self.elsewhere = list(elsewhere)
+        task_choices = [("", _("— 请选择所属任务 —"))] + [
+            (str(i), f"{task_label(task)} {(task.get('title') or '')[:24]}")
+            for i, task in enumerate(self.tasks)
+        ]
+        self.task_index = {normalise_path(task["path"]): i for i, task in enumerate(self.tasks)}
         for i, task in enumerate(self.tasks):
             self.fields[f"t{i}_title"] = forms.CharField(
                 label=_("任务名称"),
@@ -190,6 +226,14 @@ class PlanImportReviewForm(forms.Form):
             self.fields[f"t{i}_delete"] = forms.BooleanField(label=_("删除此任务"), required=False)
         for j, target in enumerate(self.targets):
             prefix = f"g{j}_"
+            # The task a target belongs to: one found under a heading starts with none chosen.
+            at = self.task_index.get(normalise_path(target.get("task_path") or []))
+            self.fields[prefix + "task"] = forms.CharField(
+                label=_("所属任务"),
+                required=False,
+                initial="" if at is None else str(at),
+                widget=forms.Select(choices=task_choices),
+            )
             self.fields[prefix + "indicator"] = forms.CharField(
                 label=_("指标"), required=False, initial=target.get("indicator")
             )
@@ -225,45 +269,24 @@ class PlanImportReviewForm(forms.Form):
                 self.fields[f"d{k}"] = forms.ChoiceField(
                     label=printed.name, choices=choices, required=False, initial=printed.choice
                 )
+        decisions = draft_decisions(plan_import.extraction)
+        if self.duplicates:
+            self.fields["duplicate"] = forms.ChoiceField(
+                label=_("已有同文号或同标题的工作方案"),
+                required=False,
+                initial=decisions["duplicate"],
+                choices=[
+                    (DUPLICATE_REPLACE, _("替换：原方案归档，保留为上一版本")),
+                    (DUPLICATE_KEEP, _("两者都保留")),
+                    (DUPLICATE_CANCEL, _("取消导入（放弃这份草稿）")),
+                ],
+                widget=forms.RadioSelect,
+            )
+        if self.elsewhere:
+            self.fields["elsewhere_ack"] = forms.BooleanField(
+                label=_("已核对：这份方案确属本行政区"), required=False, initial=decisions["elsewhere_ack"]
+            )
         self.problems: list[tuple[str, str]] = []
-
-    def clean(self):
-        cleaned = super().clean()
-        for i, task in enumerate(self.tasks):
-            if cleaned.get(f"t{i}_delete"):
-                continue
-            where = gettext("任务%(task)s") % {"task": task_label(task)}
-            title = cleaned.get(f"t{i}_title") or ""
-            if not title:
-                self._problem(f"t{i}_title", gettext("%(where)s：请填写任务名称") % {"where": where})
-            elif len(title) > TASK_TITLE_MAX:
-                self._problem(
-                    f"t{i}_title",
-                    gettext("%(where)s：任务名称有%(length)s字，超过%(max)s字，请删减")
-                    % {"where": where, "length": len(title), "max": TASK_TITLE_MAX},
-                )
-            for role, label in (("lead", gettext("牵头部门")), ("participating", gettext("参与部门"))):
-                for name in split_names(cleaned.get(f"t{i}_{role}")):
-                    if len(name) > 64:
-                        self._problem(
-                            f"t{i}_{role}",
-                            gettext("%(where)s：%(field)s“%(name)s…”超过64字")
-                            % {"where": where, "field": label, "name": name[:20]},
-                        )
-        deleted = {i for i in range(len(self.tasks)) if cleaned.get(f"t{i}_delete")}
-        deleted_paths = {tuple(self.tasks[i]["path"]) for i in deleted}
-        for j, target in enumerate(self.targets):
-            prefix = f"g{j}_"
-            if cleaned.get(prefix + "delete") or tuple(target["task_path"]) in deleted_paths:
-                continue
-            edited = {key: cleaned.get(prefix + key) for key in self._target_keys}
-            where = gettext("任务%(task)s的指标“%(indicator)s”") % {
-                "task": path_label(target["task_path"]),
-                "indicator": (edited.get("indicator") or target.get("indicator") or "")[:30],
-            }
-            for key, message in target_problems(edited, where=where):
-                self._problem(prefix + key, message)
-        return cleaned
 
     _target_keys = ("indicator", "comparator", "value", "value_max", "stretch", "unit")
 
@@ -272,67 +295,94 @@ class PlanImportReviewForm(forms.Form):
         self.add_error(name, message)
 
     def error_summary(self) -> list[tuple[str, str]]:
-        """Every error once, each linking to its field: the task and target messages name
-        their place already; the meta fields are named by their label."""
+        """Every error once, each linking to its field, named by its label."""
         summary = [("", str(error)) for error in self.non_field_errors()]
-        summary += [(f"id_{name}", message) for name, message in self.problems]
-        named = {name for name, _message in self.problems}
         for name, errors in self.errors.items():
-            if name == "__all__" or name in named:
+            if name == "__all__":
                 continue
             label = self.fields[name].label if name in self.fields else name
             summary += [(f"id_{name}", f"{label}：{error}") for error in errors]
         return summary
 
     def edits(self) -> DraftEdits:
+        """What was typed, kept whatever it is: a task or target that is not yet right is saved
+        as typed and shown with its message; a plan field in error keeps its saved value."""
         cleaned = self.cleaned_data
+
+        def typed(name: str, default=""):
+            return cleaned.get(name, default) if name in cleaned else default
+
         tasks = {
             i: {
-                "title": cleaned[f"t{i}_title"],
-                "lead": split_names(cleaned[f"t{i}_lead"]),
-                "participating": split_names(cleaned[f"t{i}_participating"]),
-                "delete": cleaned[f"t{i}_delete"],
+                "title": typed(f"t{i}_title", task.get("title") or ""),
+                "lead": split_names(typed(f"t{i}_lead")),
+                "participating": split_names(typed(f"t{i}_participating")),
+                "delete": bool(typed(f"t{i}_delete", False)),
             }
-            for i in range(len(self.tasks))
+            for i, task in enumerate(self.tasks)
         }
         targets = {}
         for j in range(len(self.targets)):
             prefix = f"g{j}_"
-            targets[j] = {
-                "indicator": cleaned[prefix + "indicator"],
-                "comparator": cleaned[prefix + "comparator"],
-                "value": _number(cleaned[prefix + "value"]),
-                "value_max": _number(cleaned[prefix + "value_max"]),
-                "stretch": _number(cleaned[prefix + "stretch"]),
-                "unit": cleaned[prefix + "unit"] or None,
-                "delete": cleaned[prefix + "delete"],
+            change = {
+                "indicator": typed(prefix + "indicator"),
+                "comparator": typed(prefix + "comparator"),
+                "value": _number(typed(prefix + "value")),
+                "value_max": _number(typed(prefix + "value_max")),
+                "stretch": _number(typed(prefix + "stretch")),
+                "unit": typed(prefix + "unit") or None,
+                "delete": bool(typed(prefix + "delete", False)),
             }
+            chosen = typed(prefix + "task")
+            if chosen.isdigit() and int(chosen) < len(self.tasks):
+                change["task_path"] = list(self.tasks[int(chosen)]["path"])
+            targets[j] = change
         department_map = {
             printed.name: cleaned.get(f"d{k}") or ""
             for k, printed in enumerate(self.names)
             if printed.is_unknown
         }
+        decisions = {}
+        if "duplicate" in self.fields:
+            decisions["duplicate"] = cleaned.get("duplicate") or ""
+        if "elsewhere_ack" in self.fields:
+            decisions["elsewhere_ack"] = bool(cleaned.get("elsewhere_ack"))
         return DraftEdits(
             revision=cleaned["revision"],
-            meta={key: cleaned[key] for key in self.META},
+            meta={key: cleaned[key] for key in self.META if key in cleaned},
             tasks=tasks,
             targets=targets,
             department_map=department_map,
+            decisions=decisions,
         )
 
     def rows(self, *, warnings: list[dict]) -> list[TaskRow | HeadingRow]:
-        """Headings and tasks in reading order, each task with its fields, targets and warnings."""
+        """Headings and tasks in reading order, each with its fields, targets, warnings and what
+        is still to decide; a target under a heading (its paragraph, a table, an appendix) is
+        shown under that heading, and one under no known place at the end."""
         from .services import document_nodes_in_order, normalise_path
 
         by_path: dict[tuple, list[dict]] = {}
         for warning in warnings:
             if warning.get("path"):
                 by_path.setdefault(normalise_path(warning["path"]), []).append(warning)
-        targets_by_task: dict[tuple, list[TargetRow]] = {}
+        task_paths = set(self.task_index)
+        targets_by_path: dict[tuple, list[TargetRow]] = {}
         for j, target in enumerate(self.targets):
-            fields = {key: self[f"g{j}_{key}"] for key in (*self._target_keys, "delete")}
-            targets_by_task.setdefault(normalise_path(target["task_path"]), []).append(
-                TargetRow(j, target, fields, commitment_text(target))
+            fields = {key: self[f"g{j}_{key}"] for key in ("task", *self._target_keys, "delete")}
+            placement = target_placement_problem(target, task_paths=task_paths)
+            problems = ([placement] if placement else []) + [
+                message for _field, message in target_problems(target, where=target_where(target))
+            ]
+            targets_by_path.setdefault(normalise_path(target.get("task_path") or []), []).append(
+                TargetRow(
+                    j,
+                    target,
+                    fields,
+                    commitment_text(target),
+                    problems=problems,
+                    changed=item_changed(target, FOUND_TARGET_KEYS),
+                )
             )
         printed = {p.name: p for p in self.names}
         index_of = {id(task): i for i, task in enumerate(self.tasks)}
@@ -340,7 +390,7 @@ class PlanImportReviewForm(forms.Form):
         for kind, node in document_nodes_in_order(self.plan_import.extraction):
             path = normalise_path(node["path"])
             if kind == "heading":
-                rows.append(HeadingRow(node, len(path) - 1))
+                rows.append(HeadingRow(node, len(path) - 1, targets=targets_by_path.pop(path, [])))
                 continue
             i = index_of[id(node)]
             fields = {key: self[f"t{i}_{key}"] for key in ("title", "lead", "participating", "delete")}
@@ -351,14 +401,21 @@ class PlanImportReviewForm(forms.Form):
                     fields=fields,
                     depth=len(path) - 1,
                     label=path_label(list(path)),
-                    targets=targets_by_task.get(path, []),
+                    targets=targets_by_path.pop(path, []),
                     warnings=by_path.get(path, []),
                     chips=[
                         {"name": name, "role": role, "printed": printed.get(name)}
                         for role in ("lead", "participating")
                         for name in node.get(role) or []
                     ],
+                    problems=[message for _field, message in task_problems(node)],
+                    changed=item_changed(node, FOUND_TASK_KEYS),
                 )
+            )
+        leftover = [row for rows_ in targets_by_path.values() for row in rows_]
+        if leftover:
+            rows.append(
+                HeadingRow({"path": [], "number": "", "title": gettext("其他位置识别出的指标")}, 0, leftover)
             )
         return rows
 
@@ -370,8 +427,14 @@ class PlanImportReviewForm(forms.Form):
 
 
 def _number(value: str):
-    """A typed number as int or float (the draft is JSON); validated by target_problems."""
+    """A typed number as int or float (the draft is JSON), or the text as typed when it is not
+    one, kept so the office sees it beside its message (target_problems)."""
     if value in (None, ""):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value).strip()
+    if number != number or number in (float("inf"), float("-inf")) or abs(number) >= 1e14:
+        return str(value).strip()
     return int(number) if number.is_integer() else number

@@ -23,8 +23,9 @@ from responsibilities.models import Department, Jurisdiction
 from responsibilities.selectors import department_name_index, department_resolve
 from responsibilities.services import department_add_alias, departments_ensure
 
+from .intake import read_upload
 from .models import PlanImport
-from .readers import DEFAULT_MAX_BYTES, ZIP_MAGIC, ImportFailed, extract
+from .readers import DEFAULT_MAX_BYTES, ZIP_MAGIC, ImportFailed
 from .services import PlanMeta, normalise_path, plan_save_document
 
 MAX_BYTES = DEFAULT_MAX_BYTES
@@ -85,7 +86,7 @@ def source_text_render(data: bytes | str, *, filename: str) -> str:
         if "word/document.xml" in names:
             return _docx_text(data)
         if "xl/workbook.xml" in names:
-            return _xlsx_text(data)
+            return _xlsx_text(data, filename)
         return ""
     # The importers' own decoder: UTF-8, then GB18030; the extraction has already succeeded.
     from .readers import _decode
@@ -108,17 +109,16 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _xlsx_text(data: bytes) -> str:
-    from openpyxl import load_workbook
-
-    from .readers.xlsx import sheet_rows
+def _xlsx_text(data: bytes, filename: str = "") -> str:
+    """The workbook as tab-separated lines, bounded as the reading is."""
+    from .readers.xlsx import workbook_text_rows
 
     lines = []
-    workbook = load_workbook(io.BytesIO(data), data_only=True)
-    for sheet in workbook.worksheets:
-        if len(workbook.worksheets) > 1:
-            lines.append(f"【{sheet.title}】")
-        lines.extend("\t".join(row).rstrip() for row in sheet_rows(sheet))
+    sheets = workbook_text_rows(data, filename)
+    for title, rows in sheets:
+        if len(sheets) > 1:
+            lines.append(f"【{title}】")
+        lines.extend("\t".join(row).rstrip() for row in rows)
     return "\n".join(lines)
 
 
@@ -308,22 +308,138 @@ def target_where(target: dict) -> str:
     }
 
 
+def task_problems(task: dict) -> list[tuple[str, str]]:
+    """A task's title and printed names as (field, Chinese message) pairs."""
+    problems = []
+    where = _("任务%(task)s") % {"task": task_label(task)}
+    title = task.get("title") or ""
+    if not title.strip():
+        problems.append(("title", _("%(where)s：请填写任务名称") % {"where": where}))
+    elif len(title) > TASK_TITLE_MAX:
+        problems.append(
+            (
+                "title",
+                _("%(where)s：任务名称有%(length)s字，超过%(max)s字，请删减")
+                % {"where": where, "length": len(title), "max": TASK_TITLE_MAX},
+            )
+        )
+    for role, label in (("lead", _("牵头部门")), ("participating", _("参与部门"))):
+        for name in task.get(role) or []:
+            if len(name) > NAME_MAX:
+                problems.append(
+                    (
+                        role,
+                        _("%(where)s：%(field)s“%(name)s…”超过%(max)s字")
+                        % {"where": where, "field": label, "name": name[:20], "max": NAME_MAX},
+                    )
+                )
+    return problems
+
+
+def target_placement_problem(target: dict, *, task_paths: set[tuple]) -> str:
+    """A target the reader found under a heading (its paragraph, a table, an appendix) rather
+    than under a task needs the office to choose its task, or to drop it."""
+    if normalise_path(target.get("task_path") or []) in task_paths:
+        return ""
+    return _("指标“%(indicator)s”写在“%(where)s”下，不属于任何任务：请选择所属任务，或删除") % {
+        "indicator": (target.get("indicator") or "")[:30],
+        "where": path_label([str(p) for p in target.get("task_path") or []]),
+    }
+
+
 def draft_problems(extraction: dict) -> list[str]:
     """Everything that keeps a draft from being saved as a plan, each naming its task and field."""
     problems = []
     if not extraction.get("tasks"):
         problems.append(_("草稿中没有任务"))
     for task in extraction.get("tasks", []):
-        title = task.get("title") or ""
-        if not title.strip():
-            problems.append(_("任务%(task)s：请填写任务名称") % {"task": task_label(task)})
-        elif len(title) > TASK_TITLE_MAX:
-            problems.append(
-                _("任务%(task)s：任务名称超过%(max)s字") % {"task": task_label(task), "max": TASK_TITLE_MAX}
-            )
+        problems += [message for _field, message in task_problems(task)]
+    task_paths = {normalise_path(t["path"]) for t in extraction.get("tasks", [])}
     for target in extraction.get("targets", []):
+        placement = target_placement_problem(target, task_paths=task_paths)
+        if placement:
+            problems.append(placement)
         problems += [message for _field, message in target_problems(target, where=target_where(target))]
     return problems
+
+
+# What the office decides about the plan as a whole, kept in the draft beside the extraction.
+DUPLICATE_REPLACE = "replace"
+DUPLICATE_KEEP = "keep"
+DUPLICATE_CANCEL = "cancel"
+_PLACE = re.compile(r"([\u4e00-\u9fa5]{2,8}?(?:自治区|自治州|自治县|省|市|州|盟|县|区|旗))")
+# Words that end like a place but name none: 城区, 示范区, 开发区 are kept out by the lookup.
+_NOT_PLACES = ("质量强市", "强市", "城市", "示范市", "全市", "本市", "我市", "各县", "各区", "县区", "县市区")
+
+
+def plan_import_duplicates(*, plan_import: PlanImport) -> list[Plan]:
+    """Plans of the jurisdiction, not archived, with the draft's 文号 or its title."""
+    from django.db.models import Q
+
+    match = Q(title=plan_import.title)
+    if plan_import.document_number:
+        match |= Q(document_number=plan_import.document_number)
+    return list(
+        Plan.objects.filter(jurisdiction=plan_import.jurisdiction)
+        .exclude(status=Plan.Status.ARCHIVED)
+        .filter(match)
+        .order_by("pk")
+    )
+
+
+def plan_import_elsewhere(*, plan_import: PlanImport) -> list[str]:
+    """Places named in the title or issuer that are not the jurisdiction, one of its parents or
+    one of its children: a registered jurisdiction's name, or a 省/市/县 name pattern."""
+    own = set()
+    node = plan_import.jurisdiction
+    while node is not None:
+        own.add(node.name)
+        node = node.parent
+    own |= set(Jurisdiction.objects.filter(parent=plan_import.jurisdiction).values_list("name", flat=True))
+    text = f"{plan_import.title} {plan_import.issuer}"
+    found: list[str] = []
+    others = Jurisdiction.objects.exclude(name__in=own).values_list("name", flat=True)
+    for name in others:
+        if name in text and not any(name in mine for mine in own):
+            found.append(name)
+    for match in _PLACE.finditer(text):
+        name = match.group(1)
+        # Strip words read before the place (关于印发太仓市…): keep the shortest known tail.
+        tails = [name[i:] for i in range(len(name) - 1)]
+        if any(tail in own or any(tail in mine or mine in tail for mine in own) for tail in tails):
+            continue
+        if any(word in name for word in _NOT_PLACES) or any(name in f or f in name for f in found):
+            continue
+        found.append(name)
+    return found
+
+
+def draft_decisions(extraction: dict) -> dict:
+    return {"duplicate": "", "elsewhere_ack": False, **(extraction.get("decisions") or {})}
+
+
+def plan_import_open_decisions(
+    *, plan_import: PlanImport, names: list[PrintedName], duplicates: list[Plan], elsewhere: list[str]
+) -> list[str]:
+    """What the office still has to decide before the draft can become a plan, in Chinese."""
+    open_items = list(draft_problems(plan_import.extraction))
+    unit = _("段") if plan_import.source_name.lower().endswith(".docx") else _("行")
+    where = draft_names(plan_import.extraction, unit=unit)
+    for printed in names:
+        if printed.is_unknown and not printed.is_mapped:
+            open_items.append(
+                _("任务%(tasks)s中的“%(name)s”尚未对应到部门：请在“部门对应”中选择已有部门或新建")
+                % {"tasks": "、".join(where.get(printed.name, printed.tasks)[:5]), "name": printed.name}
+            )
+    decisions = draft_decisions(plan_import.extraction)
+    if duplicates and decisions["duplicate"] not in (DUPLICATE_REPLACE, DUPLICATE_KEEP):
+        open_items.append(_("本行政区已有同文号或同标题的工作方案：请选择替换、两者都保留或取消导入"))
+    if elsewhere and not decisions["elsewhere_ack"]:
+        open_items.append(
+            _("标题或印发机关提到“%(places)s”，不是本行政区：请核对后勾选确认")
+            % {"places": "、".join(elsewhere)}
+        )
+    return open_items
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,7 +472,40 @@ def _guard_lengths(document: dict) -> dict:
     return document
 
 
-@transaction.atomic
+FOUND_TASK_KEYS = ("title", "lead", "participating")
+FOUND_TARGET_KEYS = ("task_path", "indicator", "comparator", "value", "value_max", "stretch", "unit")
+
+
+def _found_snapshot(document: dict) -> dict:
+    """Each task and target keeps what the reader found, so the review marks what the office
+    changed."""
+    for task in document["tasks"]:
+        task["found"] = {key: task.get(key) for key in FOUND_TASK_KEYS}
+    for target in document["targets"]:
+        target["found"] = {key: target.get(key) for key in FOUND_TARGET_KEYS}
+    return document
+
+
+def item_changed(item: dict, keys) -> bool:
+    """Whether the office changed a task or target the reader found (a draft read before the
+    reader's values were kept says no)."""
+    found = item.get("found")
+    if not found:
+        return False
+    return any(_comparable(item.get(key)) != _comparable(found.get(key)) for key in keys)
+
+
+def _comparable(value):
+    if value in (None, "", []):
+        return None
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+
+
 def plan_import_create(
     *,
     jurisdiction: Jurisdiction,
@@ -371,44 +520,56 @@ def plan_import_create(
     issuer: str = "",
 ) -> PlanImport:
     """A readable plan becomes a draft of its jurisdiction; an unreadable one raises
-    ApplicationError with the readers' reason (in Chinese), and nothing is saved."""
+    ApplicationError with the readers' reason (in Chinese), and nothing is saved. The file is
+    read (and a .doc/.wps converted in the worker) before the transaction opens, so no database
+    connection waits on LibreOffice."""
     try:
-        extraction = extract(data, filename=filename, max_bytes=MAX_BYTES)
+        extraction = read_upload(data, filename, max_bytes=MAX_BYTES)  # .doc/.wps/.et: in the worker
     except ImportFailed as exc:
         raise ApplicationError(exc.message) from exc
-    document = _guard_lengths(extraction.to_dict())
-    title = (title or document.get("title") or filename.rsplit(".", 1)[0])[:TITLE_MAX]
+    document = _found_snapshot(_guard_lengths(extraction.to_dict()))
+    # What the office typed wins; then what the text itself says (title, years, 印发机关, 文号).
+    meta = document.get("meta") or {}
+    title = (title or meta.get("title") or document.get("title") or filename.rsplit(".", 1)[0])[:TITLE_MAX]
     if year_start is None and year_end is None:
-        year_start, year_end = years_from_title(title)
+        if meta.get("year_start") and meta.get("year_end"):
+            year_start, year_end = meta["year_start"], meta["year_end"]
+        else:
+            year_start, year_end = years_from_title(title)
     else:
         year_start, year_end = year_start or year_end, year_end or year_start
-    plan_import = PlanImport.objects.create(
-        jurisdiction=jurisdiction,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        source_name=filename[:200],
-        source_text=source_text_render(data, filename=filename),
-        extraction=document,
-        title=title,
-        kind=kind or kind_from_title(title),
-        year_start=year_start,
-        year_end=year_end,
-        document_number=document_number,
-        issuer=issuer,
-    )
-    _audit(
-        actor,
-        "plan_import.create",
-        plan_import,
-        jurisdiction,
-        _("读取《%(title)s》（%(file)s）：%(tasks)s项任务、%(targets)s个指标")
-        % {
-            "title": title,
-            "file": filename[:200],
-            "tasks": len(document.get("tasks", [])),
-            "targets": len(document.get("targets", [])),
-        },
-    )
-    return plan_import
+    kind = kind or meta.get("kind") or ""
+    document_number = (document_number or meta.get("document_number") or "")[:64]
+    issuer = (issuer or meta.get("issuer") or "")[:128]
+    source_text = source_text_render(data, filename=filename)
+    with transaction.atomic():
+        plan_import = PlanImport.objects.create(
+            jurisdiction=jurisdiction,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            source_name=filename[:200],
+            source_text=source_text,
+            extraction=document,
+            title=title,
+            kind=kind or kind_from_title(title),
+            year_start=year_start,
+            year_end=year_end,
+            document_number=document_number,
+            issuer=issuer,
+        )
+        _audit(
+            actor,
+            "plan_import.create",
+            plan_import,
+            jurisdiction,
+            _("读取《%(title)s》（%(file)s）：%(tasks)s项任务、%(targets)s个指标")
+            % {
+                "title": title,
+                "file": filename[:200],
+                "tasks": len(document.get("tasks", [])),
+                "targets": len(document.get("targets", [])),
+            },
+        )
+        return plan_import
 
 
 class StaleDraft(Conflict):
@@ -424,6 +585,7 @@ class DraftEdits:
     tasks: dict[int, dict] = field(default_factory=dict)  # title, lead, participating, delete
     targets: dict[int, dict] = field(default_factory=dict)  # indicator … unit, delete
     department_map: dict[str, str] = field(default_factory=dict)
+    decisions: dict = field(default_factory=dict)  # duplicate, elsewhere_ack
 
 
 @transaction.atomic
@@ -451,6 +613,8 @@ def plan_import_update(*, plan_import: PlanImport, actor, edits: DraftEdits) -> 
         kept_targets.append({**target, **{k: v for k, v in change.items() if k != "delete"}})
     extraction["tasks"] = kept_tasks
     extraction["targets"] = kept_targets
+    if edits.decisions:
+        extraction["decisions"] = {**draft_decisions(extraction), **edits.decisions}
     plan_import.extraction = extraction
     for key, value in edits.meta.items():
         setattr(plan_import, key, value)
@@ -487,6 +651,7 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
     names = plan_import_names(plan_import=plan_import)
     departments = {str(d.pk): d for d in Department.objects.filter(jurisdiction=jurisdiction)}
     _require_confirmable(plan_import, names=names, departments=departments)
+    _duplicates_apply(plan_import, actor=actor)
     _departments_apply(plan_import, names=names, departments=departments)
     plan = plan_save_document(
         jurisdiction=jurisdiction,
@@ -497,6 +662,7 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
             year_end=plan_import.year_end,
             issuer=plan_import.issuer,
             document_number=plan_import.document_number,
+            issued_on=_issued_on(plan_import.extraction),
             source_name=plan_import.source_name,
             source_text=plan_import.source_text,
         ),
@@ -509,12 +675,25 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
     return plan
 
 
+def _issued_on(extraction: dict) -> dt.date | None:
+    """The 印发 / 成文 date the reader found in the text, if any."""
+    text = (extraction.get("meta") or {}).get("issued_on")
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _require_confirmable(plan_import: PlanImport, *, names, departments) -> None:
-    """A draft is confirmed only without problems, with every printed department name resolved
-    or mapped, and with a 文号 no other plan of the jurisdiction has."""
-    problems = draft_problems(plan_import.extraction)
-    if problems:
-        raise ApplicationError("；".join(problems[:10]))
+    """A draft is confirmed only when nothing is left to decide: no problem in a task or
+    target, every printed department name resolved or mapped, a duplicate plan replaced or
+    kept, another jurisdiction's name acknowledged."""
+    open_items = plan_import_open_decisions(
+        plan_import=plan_import,
+        names=names,
+        duplicates=plan_import_duplicates(plan_import=plan_import),
+        elsewhere=plan_import_elsewhere(plan_import=plan_import),
+    )
     unresolved = [p for p in names if p.is_unknown and p.choice != NEW and p.choice not in departments]
     if unresolved:
         unit = _("段") if plan_import.source_name.lower().endswith(".docx") else _("行")
@@ -528,14 +707,44 @@ def _require_confirmable(plan_import: PlanImport, *, names, departments) -> None
                 )
             }
         )
-    if (
-        plan_import.document_number
-        and Plan.objects.filter(
-            jurisdiction=plan_import.jurisdiction, document_number=plan_import.document_number
-        ).exists()
-    ):
+    if open_items:
         raise ApplicationError(
-            _("文号“%(number)s”已有工作方案使用，请核对文号") % {"number": plan_import.document_number}
+            _("还有%(count)s处需要决定，尚未导入：%(items)s")
+            % {"count": len(open_items), "items": "；".join(open_items[:5])}
+        )
+
+
+def _duplicates_apply(plan_import: PlanImport, *, actor) -> None:
+    """The office's answer to a plan already there: replace archives it (its 文号 marked, since
+    a 文号 is unique in a jurisdiction), keep leaves it, unless both would share a 文号."""
+    duplicates = plan_import_duplicates(plan_import=plan_import)
+    choice = draft_decisions(plan_import.extraction)["duplicate"]
+    number = plan_import.document_number
+    if choice == DUPLICATE_KEEP:
+        if number and any(p.document_number == number for p in duplicates):
+            raise ApplicationError(
+                _("文号“%(number)s”已被《%(title)s》使用，两者不能同时保留同一文号：请核对文号，或选择替换")
+                % {
+                    "number": number,
+                    "title": next(p.title for p in duplicates if p.document_number == number),
+                }
+            )
+        return
+    for old in duplicates:
+        fields = ["status", "updated_at"]
+        old.status = Plan.Status.ARCHIVED
+        if number and old.document_number == number:
+            old.document_number = (
+                _("%(number)s（已被替换，原方案%(pk)s）") % {"number": number, "pk": old.pk}
+            )[:64]
+            fields.append("document_number")
+        old.save(update_fields=fields)
+        _audit(
+            actor,
+            "plan.archive",
+            old,
+            old.jurisdiction,
+            _("导入《%(title)s》时替换并归档") % {"title": plan_import.title[:100]},
         )
 
 
@@ -609,6 +818,10 @@ __all__ = [
     "PrintedName",
     "StaleDraft",
     "draft_problems",
+    "item_changed",
+    "plan_import_duplicates",
+    "plan_import_elsewhere",
+    "plan_import_open_decisions",
     "plan_import_confirm",
     "plan_import_create",
     "plan_import_discard",

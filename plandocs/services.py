@@ -147,13 +147,14 @@ def _save_targets(*, plan: Plan, document: dict) -> None:
     targets_create_for_tasks(jurisdiction=plan.jurisdiction, tasks_by_path=tasks_by_path, targets=targets)
 
 
-def plan_export_for(*, plan: Plan, actor, extension: str):
-    """A plan's decomposition table as a file; every download is written to the audit trail."""
+def plan_export_for(*, plan: Plan, actor, extension: str, scope: str = "auto"):
+    """A plan's decomposition table as a file (its own 附件 table where it has one, or the whole
+    plan); every download is written to the audit trail."""
     from responsibilities.services import audit_record
 
     from .exporters import plan_export
 
-    export = plan_export(plan=plan, extension=extension)
+    export = plan_export(plan=plan, extension=extension, scope=scope)
     audit_record(
         actor=actor,
         action="export.plan",

@@ -9,20 +9,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qualitycity.errors import ApplicationError
+from qualitycity.params import query_choice
 from responsibilities.models import Department
 
 from .access import draft_get_rw_for_user, import_jurisdictions_for_user, plan_get_for_export
 from .forms import PlanImportReviewForm, PlanImportUploadForm
 from .models import PlanImport
 from .review import (
+    DUPLICATE_CANCEL,
+    draft_decisions,
     plan_import_confirm,
     plan_import_create,
     plan_import_discard,
+    plan_import_duplicates,
+    plan_import_elsewhere,
     plan_import_names,
+    plan_import_open_decisions,
     plan_import_update,
     plan_import_warnings,
 )
@@ -66,6 +73,8 @@ def _review_form(plan_import: PlanImport, data=None) -> PlanImportReviewForm:
         plan_import=plan_import,
         names=plan_import_names(plan_import=plan_import),
         departments=Department.objects.filter(jurisdiction=plan_import.jurisdiction).order_by("name"),
+        duplicates=plan_import_duplicates(plan_import=plan_import),
+        elsewhere=plan_import_elsewhere(plan_import=plan_import),
     )
 
 
@@ -78,13 +87,32 @@ def _render_review(request, plan_import: PlanImport, form: PlanImportReviewForm,
         "form": form,
         "rows": form.rows(warnings=warnings),
         "name_rows": form.name_rows(),
+        "unknown_names": any(printed.is_unknown for printed in form.names),
         "warnings": warnings,
+        "open_decisions": plan_import_open_decisions(
+            plan_import=plan_import, names=form.names, duplicates=form.duplicates, elsewhere=form.elsewhere
+        ),
+        "decisions": draft_decisions(plan_import.extraction),
         "source_lines": plan_import.source_text.split("\n"),
         "lines_match": lines_match,
         "task_count": len(form.tasks),
         "target_count": len(form.targets),
     }
     return render(request, "plandocs/planimport_review.html", context, status=status)
+
+
+def _save_typed(request, plan_import: PlanImport) -> tuple[PlanImport, PlanImportReviewForm] | HttpResponse:
+    """What the page posted is saved as typed: a task or target not yet right is kept as a
+    draft with its message; only a plan field in error (a year out of range) keeps its old
+    value, said in a message. A post without its revision is not the page's (400)."""
+    form = _review_form(plan_import, request.POST)
+    form.is_valid()
+    if "revision" not in form.cleaned_data:
+        return _render_review(request, plan_import, form, status=400)
+    plan_import = plan_import_update(plan_import=plan_import, actor=request.user, edits=form.edits())
+    for _anchor, message in form.error_summary():
+        messages.error(request, _("未保存：%(message)s") % {"message": message})
+    return plan_import, form
 
 
 @login_required
@@ -98,10 +126,9 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("plandocs:plan_import")
     if request.method != "POST":
         return _render_review(request, plan_import, _review_form(plan_import))
-    form = _review_form(plan_import, request.POST)
-    if not form.is_valid():
-        return _render_review(request, plan_import, form, status=400)
-    plan_import_update(plan_import=plan_import, actor=request.user, edits=form.edits())
+    saved = _save_typed(request, plan_import)
+    if isinstance(saved, HttpResponse):
+        return saved
     messages.success(request, _("修改已保存"))
     return redirect("plandocs:plan_import_review", pk=plan_import.pk)
 
@@ -109,14 +136,30 @@ def plan_import_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The draft, with the edits on the page, becomes a plan."""
+    """The draft, with the edits on the page, becomes a plan once nothing is left to decide;
+    until then the page says, beside each item, what is still open."""
     plan_import = draft_get_rw_for_user(user=request.user, pk=pk)
-    form = _review_form(plan_import, request.POST)
-    if not form.is_valid():
-        return _render_review(request, plan_import, form, status=400)
-    # The edits on the page are saved first, so a refused confirm loses nothing typed; the
-    # refusal itself is answered by the middleware (a message on the review page).
-    plan_import = plan_import_update(plan_import=plan_import, actor=request.user, edits=form.edits())
+    saved = _save_typed(request, plan_import)
+    if isinstance(saved, HttpResponse):
+        return saved
+    plan_import, form = saved
+    if draft_decisions(plan_import.extraction)["duplicate"] == DUPLICATE_CANCEL:
+        plan_import_discard(plan_import=plan_import, actor=request.user)
+        messages.success(request, _("已取消导入，原有工作方案未作改动"))
+        return redirect("plandocs:plan_import")
+    open_items = plan_import_open_decisions(
+        plan_import=plan_import,
+        names=plan_import_names(plan_import=plan_import),
+        duplicates=plan_import_duplicates(plan_import=plan_import),
+        elsewhere=plan_import_elsewhere(plan_import=plan_import),
+    )
+    if open_items:
+        messages.error(
+            request,
+            _("修改已保存，但还有%(count)s处需要决定，尚未导入；各处已在页面上标出")
+            % {"count": len(open_items)},
+        )
+        return redirect(reverse("plandocs:plan_import_review", args=[plan_import.pk]) + "#decisions")
     plan = plan_import_confirm(plan_import=plan_import, actor=request.user)
     messages.success(
         request,
@@ -140,7 +183,8 @@ def plan_import_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _plan_export_response(request: HttpRequest, pk: int, extension: str) -> FileResponse:
     plan = plan_get_for_export(user=request.user, pk=pk)
-    export = plan_export_for(plan=plan, actor=request.user, extension=extension)
+    scope = query_choice(request.GET, "scope", ("auto", "appendix", "plan")) or "auto"
+    export = plan_export_for(plan=plan, actor=request.user, extension=extension, scope=scope)
     return FileResponse(
         io.BytesIO(export.data),
         as_attachment=True,

@@ -29,11 +29,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nodes = plan_tree(plan=plan)
     task_count = sum(1 for node in nodes if node.kind == "task")
     target_count = sum(len(node.item.targets.all()) for node in nodes if node.kind == "task")
-    return render(
-        request,
-        "programmes/plan_detail.html",
-        {"plan": plan, "nodes": nodes, "task_count": task_count, "target_count": target_count},
-    )
+    # A plan with its own 附件 table exports that table by default; the whole plan is the option.
+    has_appendix = any(node.kind == "task" and (node.item.path or [""])[0] == "附件" for node in nodes)
+    context = {
+        "plan": plan,
+        "nodes": nodes,
+        "task_count": task_count,
+        "target_count": target_count,
+        "has_appendix": has_appendix,
+    }
+    return render(request, "programmes/plan_detail.html", context)
 
 
 @login_required

@@ -202,6 +202,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # that check permission.
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
 
+# Plan imports in .doc/.wps/.et: LibreOffice converts them in the Celery worker, never in a web
+# process; the path of soffice (found on PATH when empty) and how long a conversion may take.
+PLANDOCS_SOFFICE = os.environ.get("PLANDOCS_SOFFICE", "")
+PLANDOCS_CONVERT_SECONDS = int(os.environ.get("PLANDOCS_CONVERT_SECONDS", "60"))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

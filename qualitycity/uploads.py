@@ -2,7 +2,8 @@
 
 The type is read from the content, never trusted from the name: PDF and images by their magic
 bytes, Word and Excel (.docx/.xlsx) as a real zip holding [Content_Types].xml and the main part,
-the old .doc/.xls by the OLE signature, text by the absence of binary bytes. A file is refused,
+the old .doc/.xls (and Kingsoft's .wps/.et, told apart by the name) by the OLE signature, web
+pages (.html, .mhtml) by their opening tag or MIME header, text by the absence of binary bytes. A file is refused,
 with a message naming it, when it is empty, larger than the caller's limit, a zip with too many
 members or too large unpacked (a zip bomb), encrypted, of a kind the caller does not take, or
 named with an extension its content contradicts.
@@ -35,6 +36,9 @@ RATIO_FLOOR = 1 * MIB
 # What a department may attach as evidence (reports and self-assessments): at most 20 MB.
 EVIDENCE_KINDS = frozenset({"pdf", "jpg", "png", "docx", "xlsx"})
 EVIDENCE_MAX_BYTES = 20 * MIB
+# What a plan import reads (plandocs.intake): text, Word and Excel, PDF with a text layer, saved
+# web pages, and the old Word/WPS/Excel formats LibreOffice converts in the worker.
+PLAN_IMPORT_KINDS = frozenset({"txt", "docx", "xlsx", "pdf", "html", "mhtml", "doc", "wps", "et"})
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -50,6 +54,10 @@ CONTENT_TYPES = {
     "doc": "application/msword",
     "xls": "application/vnd.ms-excel",
     "txt": "text/plain",
+    "html": "text/html",
+    "mhtml": "multipart/related",
+    "wps": "application/kswps",
+    "et": "application/kset",
 }
 # The extensions a name may carry for each kind (the first is the one a stored file gets).
 EXTENSIONS = {
@@ -61,6 +69,10 @@ EXTENSIONS = {
     "doc": ("doc",),
     "xls": ("xls",),
     "txt": ("txt",),
+    "html": ("html", "htm", "shtml", "xhtml"),
+    "mhtml": ("mhtml", "mht"),
+    "wps": ("wps",),
+    "et": ("et",),
 }
 KIND_LABELS = {
     "pdf": "PDF",
@@ -71,13 +83,20 @@ KIND_LABELS = {
     "doc": _("旧版 Word（.doc）"),
     "xls": _("旧版 Excel（.xls）"),
     "txt": _("文本（.txt）"),
+    "html": _("网页（.html）"),
+    "mhtml": _("网页（.mhtml）"),
+    "wps": _("WPS 文字（.wps）"),
+    "et": _("WPS 表格（.et）"),
     "ole": _("旧版 Office 文件"),
     "zip": _("普通压缩包"),
     "broken-zip": _("无法打开的压缩包"),
     "binary": _("无法识别的二进制内容"),
 }
 # The old Office formats, and the format to save them as instead.
-SAVE_AS = {"doc": "docx", "xls": "xlsx"}
+SAVE_AS = {"doc": "docx", "xls": "xlsx", "wps": "docx", "et": "xlsx"}
+# Kingsoft WPS saves in the OLE formats of Word and Excel: the name tells them apart.
+OLE_BY_NAME = {"wps": "doc", "et": "xls"}
+HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
 
 EMPTY = _("“%(name)s”是空文件")
 TOO_LARGE = _("文件超过%(limit)s：“%(name)s”有%(size)s，请压缩或拆分后再上传")
@@ -129,6 +148,10 @@ def upload_check(upload, *, allowed: set[str] | frozenset[str], max_bytes: int, 
     extension = _name_extension(name)
     if kind == "ole" and extension in SAVE_AS:
         kind = extension  # an old Office file whose streams the head did not name
+    if extension in OLE_BY_NAME and kind == OLE_BY_NAME[extension]:
+        kind = extension
+    if kind in ("html", "mhtml") and extension == "txt":
+        kind = "txt"  # a text file holding markup is still a text file
     if extension and extension not in EXTENSIONS.get(kind, (kind,)):
         expected = next((k for k, names in EXTENSIONS.items() if extension in names), None)
         refuse(MISMATCH, expected=KIND_LABELS.get(expected, f" .{extension} "), found=_label(kind))
@@ -167,6 +190,11 @@ def _content_kind(upload, *, size: int, refuse) -> str:
         return {"jpeg": "jpg"}.get(guess.extension, guess.extension)
     if b"\x00" in head and not head.startswith(UTF16_BOMS):
         return "binary"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(HTML_STARTS) or (start.startswith(b"<?xml") and b"<html" in start):
+        return "html"
+    if b"mime-version:" in start[:2048] and b"multipart/related" in start:
+        return "mhtml"
     return "txt"
 
 

@@ -44,6 +44,8 @@ READS = {
     ),
     "programmes:plan_list": ("q", "kind", "status", "year", *TABLE_KEYS),
     "assessment:self_assessment": ("kind", "year", "number"),
+    "plandocs:plan_export_xlsx": ("scope",),
+    "plandocs:plan_export_docx": ("scope",),
 }
 RENDERS_A_FILE = {"dashboards:dashboard_summary_pdf"}
 # Every other page reads none of these; each is asked with all of them at once.

@@ -116,3 +116,22 @@ def test_seed_003_plan_keeps_its_document_number_and_issue_date(loaded):
     plan = loaded["003_128f4224a9949dbf"]
     assert plan.document_number == "太政办〔2022〕64号"
     assert plan.issued_on.isoformat() == "2022-06-02"
+
+
+@pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.stem)
+def test_sample_text_gives_the_plans_kind_and_what_it_prints_of_its_metadata(path):
+    # given a sample plan's text and the metadata its fixture records
+    from plandocs.readers import extract
+
+    fixture = json.loads(path.read_text(encoding="utf-8"))
+    plan = fixture["plan"]
+
+    # when the text is read
+    meta = extract(path.with_suffix(".txt").read_bytes(), filename=path.stem + ".txt").to_dict()["meta"]
+
+    # then the kind agrees, and whatever the text prints (太仓: its notice) agrees with the fixture
+    assert meta["kind"] == plan["kind"]
+    if plan["document_number"]:
+        assert meta["document_number"] == plan["document_number"]
+        assert (meta["issuer"], meta["issued_on"]) == (plan["issuer"], plan["issued_on"])
+        assert (meta["year_start"], meta["year_end"]) == (plan["year_start"], plan["year_end"])

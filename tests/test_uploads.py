@@ -10,7 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from qualitycity.errors import ApplicationError
-from qualitycity.uploads import EVIDENCE_KINDS, EVIDENCE_MAX_BYTES, MAX_MEMBERS, upload_check
+from qualitycity.uploads import (
+    EVIDENCE_KINDS,
+    EVIDENCE_MAX_BYTES,
+    MAX_MEMBERS,
+    PLAN_IMPORT_KINDS,
+    upload_check,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -175,3 +181,39 @@ def test_plain_text_is_taken_only_where_text_is_allowed():
 
 def test_a_chinese_name_with_dots_is_not_read_as_an_extension():
     assert check(PDF, "2026.5版方案").storage_name == "2026.5版方案.pdf"
+
+
+# ---- plan imports: PDF, web pages, and the old Word/WPS/Excel formats (issue 13) ----------------
+
+WORD97 = OLE + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x00" * 64
+EXCEL97 = OLE + b"\x00" * 504 + "Workbook".encode("utf-16-le") + b"\x00" * 64
+MHTML = b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>x</p>\r\n--b--\r\n'
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "kind"),
+    [
+        (PDF, "方案.pdf", "pdf"),
+        (HTML, "方案.html", "html"),
+        ("\ufeff  <html><body><p>一、</p></body></html>".encode(), "方案.htm", "html"),
+        (MHTML, "方案.mhtml", "mhtml"),
+        (WORD97, "方案.doc", "doc"),
+        (WORD97, "方案.wps", "wps"),
+        (EXCEL97, "分解表.et", "et"),
+        (HTML, "粘贴.txt", "txt"),
+    ],
+)
+def test_plan_imports_take_pdf_web_pages_and_old_office_files(data, name, kind):
+    checked = check(data, name, allowed=PLAN_IMPORT_KINDS)
+    assert checked.kind == kind
+    assert checked.storage_name.endswith("." + name.rsplit(".", 1)[1])
+
+
+def test_a_web_page_named_docx_is_refused_as_a_web_page():
+    message = refusal(HTML, "方案.docx", allowed=PLAN_IMPORT_KINDS)
+    assert "“方案.docx”不是有效的Word（.docx）文件（内容为网页（.html））" in message
+
+
+def test_evidence_still_refuses_wps_asking_for_docx():
+    assert "请另存为 .docx 后再上传" in refusal(WORD97, "总结.wps")
+    assert "请另存为 .xlsx 后再上传" in refusal(EXCEL97, "台账.et")

@@ -17,7 +17,10 @@ from .decomposition import TaskDecompositionExporter
 __all__ = ["CONTENT_TYPES", "ExportFile", "ListExporter", "Row", "TaskDecompositionExporter", "plan_export"]
 
 
-def plan_export(*, plan: Plan, extension: str) -> ExportFile:
+def plan_export(*, plan: Plan, extension: str, scope: str = "auto") -> ExportFile:
     """A plan's decomposition table is its headings and tasks in printed order, in a constant
-    number of queries whatever the plan's size."""
-    return TaskDecompositionExporter(plan).render(extension)
+    number of queries whatever the plan's size.
+
+    ``scope``: "auto" (the plan's own 附件 table where it has one, else the whole plan),
+    "appendix" or "plan" (every heading and task, the appendix included)."""
+    return TaskDecompositionExporter(plan, scope=scope).render(extension)

@@ -78,32 +78,70 @@ def department_names(task: Task, role: str) -> str:
     return "、".join(a.department.name for a in task.assignments.all() if a.role == role)
 
 
+SCOPES = ("auto", "appendix", "plan")
+
+
+def _in_appendix(node) -> bool:
+    """Headings and tasks of the plan's 附件 (decomposition table) have paths starting 附件."""
+    path = node.item.path
+    return bool(path) and path[0] == "附件"
+
+
 class TaskDecompositionExporter(ListExporter):
-    """A plan's headings as section rows and its tasks as rows, in printed order."""
+    """A plan's headings as section rows and its tasks as rows, in printed order.
+
+    ``scope``: "plan" exports the whole plan; "appendix" only the plan's own decomposition table
+    (its 附件, under that table's title, with its own 序号); "auto" (the default) the appendix
+    where the plan has one, else the whole plan.
+    """
 
     document_name = "工作任务分解表"
     columns = COLUMNS
 
-    def __init__(self, plan: Plan):
+    def __init__(self, plan: Plan, scope: str = "auto"):
+        if scope not in SCOPES:
+            raise ValueError(f"scope must be one of {SCOPES}: {scope!r}")
         self.plan = plan
+        self._nodes = plan_tree(plan=plan)
+        has_appendix = any(n.kind == "task" and _in_appendix(n) for n in self._nodes)
+        self.scope = ("appendix" if has_appendix else "plan") if scope == "auto" else scope
+        if self.scope == "appendix" and not has_appendix:
+            self.scope = "plan"
+
+    def _appendix_title(self) -> str:
+        for node in self._nodes:
+            if node.kind == "heading" and node.item.number == "附件" and node.item.title not in ("", "附件"):
+                return node.item.title
+        return f"{self.plan.title}{self.document_name}"
 
     def title(self) -> str:
-        return self.plan.title
+        return self._appendix_title() if self.scope == "appendix" else self.plan.title
+
+    def filename(self, extension: str) -> str:
+        # An appendix's title already names the document (…工作任务分解表): not twice.
+        name = super().filename(extension)
+        doubled = f"{self.document_name}-{self.document_name}."
+        return name.replace(doubled, f"{self.document_name}.")
 
     def subtitle(self) -> tuple[str, ...]:
-        # Printed in two parts of the row, so the importer never takes this line for the title.
-        first = (
-            f"文号：{self.plan.document_number}"
-            if self.plan.document_number
-            else (f"印发机关：{self.plan.issuer}" if self.plan.issuer else "")
-        )
-        if not first:
-            return ()
-        return (first, f"年度：{self.plan.period_label}")
+        # 印发机关, 文号 and 年度, each in its part of the row (the importer reads them back; a row
+        # of several parts is never taken for the title).
+        parts = []
+        if self.plan.issuer:
+            parts.append(f"印发机关：{self.plan.issuer}")
+        if self.plan.document_number:
+            parts.append(f"文号：{self.plan.document_number}")
+        parts.append(f"年度：{self.plan.period_label}")
+        return tuple(parts)
 
     def iterate_rows(self) -> Iterator[Row]:
-        for node in plan_tree(plan=self.plan):
+        appendix = self.scope == "appendix"
+        for node in self._nodes:
+            if appendix and not _in_appendix(node):
+                continue
             if node.kind == "heading":
+                if appendix and node.item.number == "附件":
+                    continue  # the table's own title heads the file
                 yield Row.section(heading_label(node.item))
                 continue
             task = node.item

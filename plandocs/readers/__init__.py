@@ -1,4 +1,6 @@
-"""Plan importers: read a plan (.txt, .docx, .xlsx) into tasks, departments and targets.
+"""Plan importers: read a plan (.txt, .docx, .xlsx, .pdf, .html/.htm/.mhtml) into tasks,
+departments and targets. (.doc, .wps and .et are converted to .docx/.xlsx by LibreOffice in the
+worker first: plandocs.intake.read_upload, above the readers.)
 
     from plandocs.readers import extract, ImportFailed
     result = extract(data, filename="方案.docx")
@@ -9,7 +11,7 @@ Command line (development): python -m plandocs.readers.text FILE [--full]
 (or the management command: manage.py import_plan).
 
 Modules, lowest first: blocks, result → departments, quantities → targets → outline → meta,
-tables → document → text, docx, xlsx.  Lower modules never import higher ones.
+tables → document → text, docx, xlsx, pdf, html.  Lower modules never import higher ones.
 
 The format is sniffed from the content (magic bytes); the file name is a hint only.
 """
@@ -76,10 +78,32 @@ def extract(data: bytes | str, *, filename: str, max_bytes: int = DEFAULT_MAX_BY
     if ext in ("doc", "xls"):
         message = gettext("文件「%(filename)s」不是有效的 %(ext)s 文件，请另存为 .%(ext)sx 后再导入")
         raise ImportFailed(message % {"filename": filename, "ext": ext})
-    if ext == "pdf" or data.startswith(b"%PDF"):
-        message = gettext("文件「%(filename)s」是 PDF，暂不支持；请另存为 .docx 或复制文字为 .txt 后导入")
+    if data[:1024].lstrip().startswith(b"%PDF") or (ext == "pdf" and b"%PDF" in data[:1024]):
+        from .pdf import extract_pdf
+
+        return extract_pdf(data, filename)
+    if ext == "pdf":
+        message = gettext("文件「%(filename)s」不是有效的 PDF 文件")
         raise ImportFailed(message % {"filename": filename})
+    if ext in HTML_EXTENSIONS or _looks_like_html(data):
+        from .html import extract_html
+
+        return extract_html(data, filename)
     return extract_text(_decode(data, filename), filename)
+
+
+HTML_EXTENSIONS = ("html", "htm", "mhtml", "mht", "shtml", "xhtml")
+_HTML_START = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<meta")
+
+
+def _looks_like_html(data: bytes) -> bool:
+    """A web page saved under another name: it opens with a tag, or is an .mhtml archive."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<?xml") and b"<html" not in head:
+        return False
+    if head.startswith(_HTML_START):
+        return True
+    return b"mime-version:" in head and b"multipart/related" in head
 
 
 def _ole2_message(data: bytes, filename: str, ext: str) -> str:
@@ -124,8 +148,34 @@ def _extract_zip(data: bytes, filename: str, ext: str) -> Extraction:
     raise ImportFailed(message % {"filename": filename})
 
 
+def plain_text(data: bytes, filename: str) -> str:
+    """What the office reads beside the extraction for a PDF or web page: its paragraphs, and
+    its tables' rows with cells separated by a tab, one a line; '' for an old Office file (its
+    text exists only after LibreOffice's conversion in the worker)."""
+    if data.startswith(OLE2_MAGIC):
+        return ""
+    if data[:1024].lstrip().startswith(b"%PDF"):
+        from .pdf import pdf_blocks
+
+        blocks = pdf_blocks(data, filename)
+    else:
+        from .html import decode_html, html_blocks, is_mhtml, mhtml_html
+
+        blocks = html_blocks(mhtml_html(data, filename) if is_mhtml(data) else decode_html(data), filename)
+    lines = []
+    for block in blocks:
+        if isinstance(block, TableBlock):
+            lines.extend("\t".join(row).rstrip() for row in block.rows)
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
+
+
 def _decode(data: bytes, filename: str) -> str:
-    """UTF-8 (with or without BOM), then GB18030 (covers GBK/GB2312)."""
+    """UTF-8 (with or without BOM), then GB18030 (covers GBK/GB2312).  A PDF, web page or old
+    Office file (review.source_text_render asks for any upload) reads as its plain_text."""
+    if data.startswith(OLE2_MAGIC) or data[:1024].lstrip().startswith(b"%PDF") or _looks_like_html(data):
+        return plain_text(data, filename)
     if b"\x00" in data[:4096]:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return data.decode("utf-16")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext, pgettext
 
 from .blocks import Para, TableBlock
-from .meta import END_MARKERS, find_body, is_chrome
+from .meta import END_MARKERS, find_body, is_chrome, read_meta
 from .outline import Outline
 from .result import Extraction, ImportFailed, warning
 from .tables import read_table
@@ -31,7 +31,9 @@ def extract_blocks(blocks: list[Para | TableBlock], doc: str, *, where: str | No
         if isinstance(block, TableBlock):
             # Tables before the body (a standalone table document) still count.
             try:
-                res = _read_table_block(block, outline.appendix or outline.has_numbered)
+                res = _read_table_block(
+                    block, outline.appendix or outline.has_numbered, outline.appendix_title
+                )
             except ImportFailed as exc:
                 # A table without a task column (a contact list…) is skipped unless nothing else is found.
                 table_error = table_error or exc
@@ -63,14 +65,21 @@ def extract_blocks(blocks: list[Para | TableBlock], doc: str, *, where: str | No
         raise table_error
     if not tasks:
         raise ImportFailed(_no_tasks_message(paras))
-    return Extraction(doc=doc, title=title, tasks=tasks, targets=targets, warnings=warns, headings=headings)
+    head = [p.text for p in paras[:body_start_para]]
+    tail = [p.text for p in paras[body_start_para:]][-12:]
+    body = "\n".join(p.text for p in paras[body_start_para:])
+    meta = read_meta(head, title=title, tail=tail, body=body)
+    return Extraction(
+        doc=doc, title=title, tasks=tasks, targets=targets, warnings=warns, headings=headings, meta=meta
+    )
 
 
-def _read_table_block(block: TableBlock, in_appendix: bool):
-    """A table inside the plan's outline is an appendix: its tasks sit under a '附件' heading."""
+def _read_table_block(block: TableBlock, in_appendix: bool, appendix_title: str = ""):
+    """A table inside the plan's outline is an appendix: its tasks sit under a '附件' heading,
+    titled by the 附件 line (附件:某某工作任务分解表) or the table's own title row."""
     res = read_table(block, appendix=in_appendix)
-    if res and in_appendix and res[1]:
-        res[2].insert(0, {"path": ["附件"], "number": "附件", "title": res[0] or "附件"})
+    if res and in_appendix and res[1] and not any(h["path"] == ["附件"] for h in res[2]):
+        res[2].insert(0, {"path": ["附件"], "number": "附件", "title": appendix_title or res[0] or "附件"})
     return res
 
 

@@ -55,6 +55,9 @@ def norm_number(label: str) -> str:
     return s
 
 
+# 牵头单位：/责任单位： printed inside a —— bullet, after its text.
+DEPT_LABEL_IN = re.compile(r"[(（]?(牵头单位|牵头部门|责任单位|责任部门|负责单位|负责部门|主责单位)\s*[:：]")
+
 # 附件 (appendix) starts a new outline after the plan's own.
 APPENDIX = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*([:：]|$|\s)")
 
@@ -104,11 +107,13 @@ class Outline:
         self.current: _Node | None = None
         self.appendix = False  # inside 附件: items go under an "附件" node
         self.has_numbered = False
+        self.appendix_title = ""  # 附件:某某工作任务分解表 → 某某工作任务分解表
 
     def add(self, para: Para) -> None:
         """Place one paragraph: a numbered item, a department line, a —— item, or item text."""
         text = para.text.strip()
         if self.has_numbered and APPENDIX.match(text):
+            self.appendix_title = self.appendix_title or strip_end(text[APPENDIX.match(text).end() :])
             self.appendix = True
             self.current = None
             self.stack = [self.root]
@@ -134,7 +139,7 @@ class Outline:
         style, number, rest = mn
         self.has_numbered = True
         if self.appendix and not any(n.style == "appendix" for n in self.stack):
-            app = _Node("附件", "appendix", "附件", line, parent=self.root)
+            app = _Node("附件", "appendix", self.appendix_title or "附件", line, parent=self.root)
             self.root.children.append(app)
             self.stack = [self.root, app]
         styles = [n.style for n in self.stack]
@@ -147,12 +152,22 @@ class Outline:
         _add_text(node, rest)
 
     def _add_dash_item(self, text: str, line: int | None) -> bool:
-        """'——…(市A局负责)' under an item is a sub-task of its own when it names departments."""
-        if not split_department_bracket(text):
+        """'——…(市A局负责)' or '——…。牵头单位：市A局' under an item is a sub-task of its own when
+        it names its own departments; any other bullet is part of its item's text."""
+        body = text.lstrip("—").strip()
+        inline = DEPT_LABEL_IN.search(body)
+        lead = part = []
+        due = None
+        if inline and inline.start() > 0:
+            lead, part, due = parse_departments(body[inline.start() :])
+            body = body[: inline.start()].rstrip(" ,;。")
+            if not lead and not part:
+                return False
+        elif not split_department_bracket(body):
             return False
         self.current.dashes += 1
-        body = text.lstrip("—").strip()
         node = _Node(f"——{self.current.dashes}", "dash", body, line, parent=self.current)
+        node.lead, node.part, node.due = dedupe(lead), dedupe([p for p in part if p not in lead]), due
         self.current.children.append(node)
         _add_text(node, body)
         return True

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .blocks import cn_to_int
+
 # Comparator phrases as data.  BEFORE: printed just before the number; AFTER: just after the unit.
 # 'neutral' phrases (达到, 保持 …) say "reach": the AFTER phrase, if any, decides.
 BEFORE_PHRASES = [
@@ -264,6 +266,7 @@ class Qty:
     comparator: str
     cmp_start: int  # start of the before-phrase (== num_start when there is none)
     approx: bool = False
+    bare: bool = False  # no comparator phrase before or after: a bare count (新增 counts as one)
 
 
 def _to_number(s: str):
@@ -295,8 +298,29 @@ def _before_phrase(masked: str, pos: int):
     return None, pos
 
 
+# Chinese-numeral counts (三个, 十项, 二十家, 两轮): 2 and more, before a counting unit. 一个/一批
+# are ordinary prose; 百/千 alone start idioms; a numeral right after the unit names a slogan
+# (三个一律).
+_CN_NUM = r"(?:[两二三四五六七八九十][一二三四五六七八九十百零〇]*|一[十百][一二三四五六七八九十百零〇]*)"
+_CN_COUNT_RX = re.compile(
+    rf"(?<![一二三四五六七八九十百零〇两第])(?P<num>{_CN_NUM})(?:(?:到|至|-|~|—)(?P<max>{_CN_NUM}))?"
+    r"(?=(?:个|项|家|件|所|座|批|条|名|位|场|次|处|轮|张|台|套|支|种|类|户|篇|本)"
+    r"(?![一二三四五六七八九十两]))"
+)
+_CN_VALUE = {"两": "二"}
+_CN_WELL_FORMED = re.compile(
+    r"^(?:[一二三四五六七八九两]?百零?)?(?:[一二三四五六七八九两]?十)?[一二三四五六七八九两]?$"
+)
+_LIST_BEFORE = re.compile(r"、[^,;。、:()]{1,8}$")
+
+
+def _cn_value(s: str) -> int | None:
+    return cn_to_int("".join(_CN_VALUE.get(ch, ch) for ch in s))
+
+
 def find_quantities(seg: str) -> list[Qty]:
-    """Numbers with a unit (or after a comparator) that can be targets; skips names and dates."""
+    """Numbers with a unit (or after a comparator) that can be targets; skips names and dates.
+    Chinese-numeral counts (三个, 二十家) are read as values too."""
     masked = mask_quoted(seg)
     out = []
     pos = 0
@@ -309,19 +333,31 @@ def find_quantities(seg: str) -> list[Qty]:
         if q:
             out.append(q)
             pos = max(pos, q.end)
-    return out
+    for m in _CN_COUNT_RX.finditer(masked):
+        value = _cn_value(m.group("num"))
+        value_max = _cn_value(m.group("max")) if m.group("max") else None
+        if value is None or value < 2 or any(q.start <= m.start() < q.end for q in out):
+            continue
+        if not _CN_WELL_FORMED.match(m.group("num")) or _LIST_BEFORE.search(masked[: m.start()]):
+            continue  # 十四五 is a name; 广湛、合湛、湛海、张海四条 counts a list, it sets no target
+        q = _read_quantity(masked, m, value=value, value_max=value_max)
+        if q:
+            out.append(q)
+    return sorted(out, key=lambda q: q.num_start)
 
 
-def _read_quantity(masked: str, m) -> Qty | None:
-    """The quantity whose number is match m, or None when the number only names something."""
+def _read_quantity(masked: str, m, value=None, value_max=None) -> Qty | None:
+    """The quantity whose number is match m (value given for a Chinese numeral), or None when
+    the number only names something."""
     start, end = m.start(), m.end()
     if _is_name_or_code(masked, start, end):
         return None
-    value, value_max = _to_number(m.group()), None
-    rm = _RANGE_RX.match(masked, end)
-    if rm and _UNIT_RX.match(masked, rm.end()) or (rm and _unitless_ok(masked, rm.end())):
-        value_max = _to_number(rm.group(1))
-        end = rm.end()
+    if value is None:
+        value = _to_number(m.group())
+        rm = _RANGE_RX.match(masked, end)
+        if rm and _UNIT_RX.match(masked, rm.end()) or (rm and _unitless_ok(masked, rm.end())):
+            value_max = _to_number(rm.group(1))
+            end = rm.end()
     um = _UNIT_RX.match(masked, end)
     unit = None
     if um:
@@ -350,6 +386,7 @@ def _read_quantity(masked: str, m) -> Qty | None:
         comparator=comparator,
         cmp_start=cmp_start,
         approx=approx,
+        bare=cmp is None and after_cmp is None and not approx and value_max is None,
     )
 
 

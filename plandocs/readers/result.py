@@ -62,6 +62,7 @@ class Extraction:
     targets: list[Target] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     headings: list[dict] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
 
     def to_schema(self) -> dict:
         """Exactly the SCHEMA.md shape."""
@@ -94,7 +95,8 @@ class Extraction:
         }
 
     def to_dict(self) -> dict:
-        """The schema plus task text, due, headings and warnings."""
+        """The schema plus task text, due, headings, warnings and ``meta`` (meta.read_meta's keys:
+        title, issuer, document_number, issued_on, year_start, year_end, kind)."""
         out = self.to_schema()
         for row, t in zip(out["tasks"], self.tasks, strict=True):
             row["text"] = t.text
@@ -102,6 +104,7 @@ class Extraction:
             row["line"] = t.line
         out["headings"] = [dict(h) for h in self.headings]
         out["warnings"] = [dict(w) for w in self.warnings]
+        out["meta"] = dict(self.meta)
         return out
 
 

@@ -105,9 +105,13 @@ def _table_title(rows_above_header: list[list[str]]) -> str | None:
     title = None
     for r in rows_above_header:
         vals = _distinct(r)
-        if len(vals) == 1:
+        if len(vals) == 1 and not _META_LABEL.match(vals[0]):
             title = vals[0]
     return title
+
+
+# An export's subtitle parts (印发机关：…, 文号：…, 年度：…) are never the title.
+_META_LABEL = re.compile(r"^(印发机关|发文机关|文号|发文字号|年度|成文日期|印发日期)\s*[:：]")
 
 
 class _TableReader:
@@ -170,6 +174,9 @@ class _TableReader:
         """A section row opens a heading; 附件 restarts the numbering under '附件'."""
         if APPENDIX.match(sec) or sec == "附件":
             self.stack = [("appendix", "附件")]
+            title = strip_end(sec[APPENDIX.match(sec).end() :]) if APPENDIX.match(sec) else ""
+            if not any(h["path"] == ["附件"] for h in self.headings):
+                self.headings.append({"path": ["附件"], "number": "附件", "title": title or "附件"})
             return
         mn = match_number(sec)
         if mn:

@@ -30,6 +30,13 @@ RANK_RX = re.compile(
     r"(进入|位居|位列|保持|稳居|排名|名列|居|排在|跻身)[^,;。]{0,16}?前\s*([\d一二三四五六七八九十]+)\s*(名|位|强)?"
 )
 ZERO_RX = re.compile(r"(保持|实现|控制|确保)?为零")
+# A bare count (no 达到/以上/新增 …) is no commitment where the sentence states what already is
+# (全市共有规上企业1200家, 目前已有…) or the number only sets the scope of an action
+# (对10个乡镇开展检查, 依托12家检验检测机构).
+FACT_RX = re.compile(r"(共有|现有|已有|已经|已建成|已累计|目前|截至目前|截止目前|去年|上年度|上一年)")
+SCOPE_BEFORE = re.compile(
+    r"(对|依托|覆盖|涉及|包括|面向|针对|围绕|下辖|辖有|辖)(全市|全县|全区|全省|我市)?\s*$"
+)
 
 _LEAD_WORDS = re.compile(
     r"^(力争|争取|努力|力求|确保|保证|其中|同时|全年|年内|全市|到\d{4}年底?前?|"
@@ -110,8 +117,9 @@ def extract_targets(text: str, task_path: list[str]) -> tuple[list[Target], list
     warns: list[dict] = []
     text = normalize(text)
     for si, sentence in enumerate(split_sentences(text)):
+        fact = bool(FACT_RX.search(mask_quoted(sentence)))
         for _, clause in split_clauses(sentence):
-            found.extend(_clause_targets(clause, si, task_path))
+            found.extend(_clause_targets(clause, si, task_path, fact))
     result: list[Target] = []
     for f in _merge_stretches(found):
         result.append(f.target)
@@ -147,10 +155,14 @@ def _merge_stretches(found: list[_Found]) -> list[_Found]:
     return kept
 
 
-def _clause_targets(clause: str, si: int, task_path) -> list[_Found]:
+def _clause_targets(clause: str, si: int, task_path, fact: bool = False) -> list[_Found]:
     """Targets of one clause: its quantities, then ranks and zeros, then trends if no number."""
     out: list[_Found] = []
     quantities = find_quantities(clause)
+    masked = mask_quoted(clause)
+    quantities = [
+        q for q in quantities if not (q.bare and (fact or SCOPE_BEFORE.search(masked[: q.num_start])))
+    ]
     hedged_clause = bool(re.match(r"^\s*(" + "|".join(HEDGES) + ")", clause))
     segments = _segment_by_quantities(clause, quantities)
     for (seg_start, seg), q in zip(segments, quantities, strict=True):

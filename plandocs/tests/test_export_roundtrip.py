@@ -60,8 +60,8 @@ def test_exported_sample_plan_reads_back_to_the_same_tasks_departments_and_targe
     plan = sample_load(path)
     tasks = _plan_tasks(plan)
 
-    # when it is exported to Excel and the file is read by the plan importer
-    export = plan_export(plan=plan, extension="xlsx")
+    # when the whole plan is exported to Excel and the file is read by the plan importer
+    export = plan_export(plan=plan, extension="xlsx", scope="plan")
     back = extract(export.data, filename=export.filename)
 
     # then the title, every task's path and title, its departments and every target come back
@@ -77,6 +77,56 @@ def test_exported_sample_plan_reads_back_to_the_same_tasks_departments_and_targe
     ]
     assert _read_targets(back) == _plan_targets(tasks)
     assert len(back.targets) > 0
+    # and the 印发机关, 文号 and 年度 of the subtitle, and the appendix heading's title
+    meta = back.meta
+    assert (meta["issuer"], meta["document_number"]) == (plan.issuer, plan.document_number)
+    assert (meta["year_start"], meta["year_end"]) == (plan.year_start, plan.year_end)
+    appendix = [h for h in plan.headings.all() if h.number == "附件"]
+    back_appendix = [h for h in back.headings if h["path"] == ["附件"]]
+    assert [h["title"] for h in back_appendix] == [h.title for h in appendix]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extension", ["xlsx", "docx"])
+def test_plan_with_its_own_appendix_table_exports_that_table(extension):
+    # given the 湛江 plan, whose 附件 is its own 工作任务分解表 (rows 1–30 with departments)
+    path = next(p for p in sample_paths() if p.stem.startswith("001_"))
+    plan = sample_load(path)
+    appendix = [t for t in _plan_tasks(plan) if t.path[0] == "附件"]
+    assert appendix
+
+    # when it is exported by default, and read back
+    export = plan_export(plan=plan, extension=extension)
+    back = extract(export.data, filename=export.filename)
+
+    # then only the appendix table comes back, under its own title with its own 序号, each
+    # row with its departments, and the plan's metadata with it
+    title = next(h.title for h in plan.headings.all() if h.number == "附件")
+    assert title.endswith("工作任务分解表") and back.title == title
+    assert export.filename == f"{title}.{extension}"
+    assert [t.path for t in back.tasks] == [[t.path[-1]] for t in appendix]
+    assert all(t.lead for t in back.tasks)
+    assert (back.meta["year_start"], back.meta["year_end"]) == (plan.year_start, plan.year_end)
+    assert back.meta["issuer"] == plan.issuer
+
+
+@pytest.mark.django_db
+def test_plan_scope_keeps_body_and_appendix_and_a_plan_without_appendix_is_whole():
+    # given the 湛江 plan (with an appendix) and the 太仓 plan (without)
+    paths = {p.stem[:3]: p for p in sample_paths()}
+    zhanjiang, taicang = sample_load(paths["001"]), sample_load(paths["003"])
+
+    # when each is exported with scope="plan" and by default
+    whole = extract(plan_export(plan=zhanjiang, extension="xlsx", scope="plan").data, filename="a.xlsx")
+    plain = extract(plan_export(plan=taicang, extension="xlsx").data, filename="b.xlsx")
+
+    # then the whole 湛江 plan has both, and 太仓's default export is its whole plan with its title
+    assert {t.path[0] for t in whole.tasks} >= {"一", "附件"}
+    assert whole.title == zhanjiang.title
+    assert plain.title == taicang.title and len(plain.tasks) == taicang.tasks.count()
+    assert plain.meta["document_number"] == taicang.document_number
+    with pytest.raises(ValueError):
+        plan_export(plan=taicang, extension="xlsx", scope="everything")
 
 
 def test_indicator_cell_line_keeps_the_name_as_printed():

@@ -59,3 +59,40 @@ def test_plan_page_offers_both_downloads(client, cast):
     html = client.get(reverse("programmes:plan_detail", args=[cast.plan.pk])).content.decode()
     assert reverse("plandocs:plan_export_xlsx", args=[cast.plan.pk]) in html
     assert reverse("plandocs:plan_export_docx", args=[cast.plan.pk]) in html
+
+
+def test_a_plan_with_its_own_appendix_table_offers_it_and_the_whole_plan(client, cast):
+    from programmes.models import Heading
+    from tests.factories import AssignmentFactory, TaskFactory
+
+    # given a plan whose 附件 is its own decomposition table
+    appendix = Heading.objects.create(
+        plan=cast.plan, number="附件", path=["附件"], title="重点任务分解表", position=90
+    )
+    task = TaskFactory(
+        plan=cast.plan, heading=appendix, number="1", path=["附件", "1"], title="附件任务", position=91
+    )
+    AssignmentFactory(task=task, department=cast.department)
+    client.force_login(cast.office)
+
+    # then the plan page offers the whole plan beside the default table
+    html = client.get(reverse("programmes:plan_detail", args=[cast.plan.pk])).content.decode()
+    assert "?scope=plan" in html
+
+    # and the default download is the appendix table, the option the whole plan
+    def titles(scope):
+        url = reverse("plandocs:plan_export_xlsx", args=[cast.plan.pk]) + (f"?scope={scope}" if scope else "")
+        return b"".join(client.get(url).streaming_content)
+
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    def cells(data):
+        return {
+            str(c.value) for row in load_workbook(BytesIO(data)).active.iter_rows() for c in row if c.value
+        }
+
+    default, whole = cells(titles("")), cells(titles("plan"))
+    assert "附件任务" in default and cast.task.title not in default
+    assert {"附件任务", cast.task.title} <= whole

@@ -65,3 +65,27 @@ def test_a_real_word_plan_still_becomes_a_draft(client, cast):
     response = upload(client, cast.jurisdiction, data=word_file(), name="方案.docx")
     assert response.status_code == 302
     assert PlanImport.objects.get().source_name == "方案.docx"
+
+
+def test_the_plan_kinds_include_pdf_web_pages_and_old_office_files():
+    """qualitycity.uploads.PLAN_IMPORT_KINDS, which the upload form checks plan files against."""
+    from qualitycity.uploads import PLAN_IMPORT_KINDS
+
+    assert {"txt", "docx", "xlsx", "pdf", "html", "mhtml", "doc", "wps", "et"} <= PLAN_IMPORT_KINDS
+
+
+def test_a_web_page_upload_becomes_a_draft(client, cast, monkeypatch):
+    import plandocs.forms
+    from qualitycity.uploads import PLAN_IMPORT_KINDS
+
+    monkeypatch.setattr(plandocs.forms, "PLAN_FILE_KINDS", PLAN_IMPORT_KINDS, raising=False)
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><div class='nav'>一、首页</div>"
+        "<div id='zoom'><p>某市质量工作方案</p><p>一、加强质量监管，开展监督抽查。(市市场监管局负责)</p></div>"
+        "<div class='footer'>版权所有</div></body></html>"
+    ).encode()
+    client.force_login(cast.office)
+    response = upload(client, cast.jurisdiction, data=page, name="方案.html")
+    assert response.status_code == 302
+    draft = PlanImport.objects.get()
+    assert "首页" not in draft.source_text and "加强质量监管" in draft.source_text

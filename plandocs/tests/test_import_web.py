@@ -321,7 +321,9 @@ def test_a_script_in_a_task_title_is_shown_escaped(client, cast):
     assert "&lt;script&gt;alert" in html
 
 
-def test_a_10000_character_title_is_cut_to_300_with_a_warning_and_a_longer_edit_is_refused(client, cast):
+def test_a_10000_character_title_is_cut_to_300_with_a_warning_and_a_longer_edit_is_kept_as_a_decision(
+    client, cast
+):
     # given pasted text whose second item is one 10,000-character clause
     client.force_login(cast.office)
     upload(
@@ -340,11 +342,12 @@ def test_a_10000_character_title_is_cut_to_300_with_a_warning_and_a_longer_edit_
     # when the office types a title over 300 characters
     response = client.post(url, {**form_data(review), "t1_title": "长" * 301})
 
-    # then it is refused, naming the task and the field
-    assert response.status_code == 400
-    assert "任务2：任务名称有301字，超过300字" in response.content.decode()
+    # then it is kept as typed, and shown beside the task as still to decide
+    assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.revision == 0
+    assert draft.revision == 1 and draft.extraction["tasks"][1]["title"] == "长" * 301
+    html = client.get(url).content.decode()
+    assert "任务2：任务名称有301字，超过300字" in html and "1处待决定" in html
 
 
 @pytest.mark.parametrize(
@@ -358,7 +361,9 @@ def test_a_10000_character_title_is_cut_to_300_with_a_warning_and_a_longer_edit_
     ],
     ids=["range-upside-down", "nan", "not-a-number", "huge", "bad-comparator"],
 )
-def test_a_target_value_that_makes_no_sense_is_refused_naming_task_and_field(client, cast, changes, message):
+def test_a_target_value_that_makes_no_sense_is_kept_and_refuses_the_confirm_naming_task_and_field(
+    client, cast, changes, message
+):
     client.force_login(cast.office)
     upload(
         client,
@@ -369,14 +374,25 @@ def test_a_target_value_that_makes_no_sense_is_refused_naming_task_and_field(cli
     url = reverse("plandocs:plan_import_review", args=[draft.pk])
     data = form_data(client.get(url))
 
-    response = client.post(url, {**data, **{f"g0_{k}": v for k, v in changes.items()}})
+    before = counts()
 
-    assert response.status_code == 400
-    assert (
-        f"任务1的指标“{draft.extraction['targets'][0]['indicator']}”：{message}" in response.content.decode()
+    response = client.post(
+        reverse("plandocs:plan_import_confirm", args=[draft.pk]),
+        {**data, **{f"g0_{k}": v for k, v in changes.items()}},
+        follow=True,
     )
+
+    # the typed value is kept, the page names the task and field once beside the target, and
+    # no plan is made
+    html = response.content.decode()
+    expected = f"任务1的指标“{draft.extraction['targets'][0]['indicator']}”：{message}"
+    assert response.status_code == 200 and expected in html
+    assert "还有1处需要决定" in html
     draft.refresh_from_db()
-    assert draft.revision == 0
+    assert draft.revision == 1 and draft.status == PlanImport.Status.DRAFT
+    assert {k: v for k, v in counts().items() if k != "PlanImport"} == {
+        k: v for k, v in before.items() if k != "PlanImport"
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,8 +456,10 @@ def test_the_review_page_of_a_25_task_plan_costs_a_fixed_number_of_queries(
     client.get(url)
     # session, user, the draft, the user's roles (the scope and the header's), departments with
     # aliases (2: the name index), the departments for the select, and the session saved on
-    # every request (savepoint, update, release) — whatever the plan's size.
-    with django_assert_num_queries(10):
+    # every request (savepoint, update, release), and the checks beside the plan: plans of the
+    # same 文号 or title, the jurisdiction's children and the other jurisdictions' names —
+    # whatever the plan's size.
+    with django_assert_num_queries(13):
         client.get(url)
 
 
@@ -469,3 +487,24 @@ def test_creating_and_editing_a_draft_are_in_the_audit_trail(client, taicang):
         ("plan_import.update", office.pk, city.pk),
     ]
     assert "25项任务" in events[0].summary and "（修订）" in events[1].summary
+
+
+def test_the_draft_takes_issuer_document_number_and_years_from_the_text(client, taicang):
+    # given the office of 太仓市 and a 公文 whose head and 落款 say who issued it, when and for which years
+    city, office = taicang
+    client.force_login(office)
+    text = (
+        "太仓市人民政府办公室\n太政办〔2023〕12号\n太仓市质量提升行动方案（2023—2027年）\n"
+        "为推进质量强市建设，制定本方案。\n一、重点任务\n"
+        "1.加强标准化建设。（牵头单位：市市场监管局）\n2.提升产品质量。（牵头单位：市住建局）\n"
+        "太仓市人民政府办公室\n2023年3月15日\n"
+    )
+
+    # when it pastes the text
+    upload(client, city, text=text)
+
+    # then the draft carries what the text says instead of this year and empty fields
+    draft = PlanImport.objects.get()
+    assert (draft.year_start, draft.year_end) == (2023, 2027)
+    assert (draft.issuer, draft.document_number) == ("太仓市人民政府办公室", "太政办〔2023〕12号")
+    assert draft.title.startswith("太仓市质量提升行动方案")

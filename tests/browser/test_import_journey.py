@@ -106,3 +106,62 @@ def test_office_changes_a_tasks_lead_in_place_without_javascript(
     chip = page.locator("li.task", has_text="加强对重点设备").locator(".dept.lead")
     expect(chip).to_have_text("市应急管理局")
     context.close()
+
+
+HEADING_TARGETS_PLAN = """试点市2024年质量强市工作方案
+一、主要任务
+（三）提升产品质量
+制造业产品质量合格率达到96%以上，新增注册商标2500件。
+1.加强质量监管。开展产品质量监督抽查。（市市场监管局牵头，市工信局配合）
+2.推进品牌建设。培育一批知名品牌。（市市场监管局）
+（四）加强标准引领
+主导或参与制定国家标准10项。
+1.实施标准化战略。鼓励企业参与标准制定。（市市场监管局）
+"""
+
+
+def test_office_places_the_targets_of_heading_paragraphs_and_confirms(
+    fresh_city, login, page, live_server, screenshot
+):
+    # given the office pastes a plan whose headings' paragraphs state targets
+    departments_ensure(
+        jurisdiction=fresh_city,
+        entries=[{"name": "市市场监管局", "kind": "unit"}, {"name": "市工信局", "kind": "unit"}],
+    )
+    login("office_sd")
+    page.goto(f"{live_server.url}/plans/import/")
+    page.fill("#id_text", HEADING_TARGETS_PLAN)
+    page.get_by_role("button", name="识别并生成草稿").click()
+
+    # then every target has its fields under its heading, and three decisions are open
+    expect(page.get_by_role("heading", level=1)).to_contain_text("核对导入")
+    expect(page.locator(".import-tree li.heading .target-edit")).to_have_count(3)
+    expect(page.locator(".decision-count")).to_have_text("3处待决定")
+    screenshot("import_decisions_1366", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator(".import-tree li.heading .target-edit").first.scroll_into_view_if_needed()
+    screenshot("import_decisions_390", full_page=False)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    # when a confirm is tried before deciding, the page stays, saying what is open
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.locator(".message.error")).to_contain_text("还有3处需要决定")
+    expect(page.locator(".import-decisions li")).to_have_count(3)
+
+    # when they place two targets on tasks and drop the third
+    targets = page.locator(".import-tree li.heading .target-edit")
+    targets.nth(0).locator("select[name$='_task']").select_option(index=1)
+    targets.nth(1).locator("select[name$='_task']").select_option(index=2)
+    targets.nth(2).locator("input[name$='_delete']").check()
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.locator(".message.success")).to_contain_text("修改已保存")
+    expect(page.locator(".decision-count")).to_have_count(0)
+    expect(page.locator(".tag.changed")).to_have_count(2)
+    screenshot("import_decided_1366", full_page=True)
+
+    # then the confirm makes the plan
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("试点市2024年质量强市工作方案")
+    expect(page.locator(".message.success")).to_contain_text("共3项任务")

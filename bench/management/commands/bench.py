@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bench.assessment import time_assessment_year
 from bench.dashboard import dashboard_figures
-from bench.exports import time_export_and_import
+from bench.exports import time_export_and_import, time_pdf_import
 from bench.measure import time_get
 from bench.peak import peak_figures, peak_reset, report_form_queries
 from bench.world import bench_jurisdictions, bench_office_username
@@ -61,6 +61,7 @@ class Command(BaseCommand):
             "debug": settings.DEBUG,
         }
         figures.update(time_export_and_import(jurisdiction=jurisdiction, tasks=1000))
+        figures.update(time_pdf_import(jurisdiction=jurisdiction, tasks=1000))
         figures.update(time_assessment_year(plan=plan))
         peak_reset()
         figures["report_form_queries"] = report_form_queries()
