@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Plan, path_label
 from qualitycity.errors import ApplicationError
+from qualitycity.params import parse_int
 from qualitycity.uploads import PLAN_IMPORT_KINDS, upload_check
 
 from .models import PlanImport
@@ -333,9 +334,9 @@ class PlanImportReviewForm(forms.Form):
                 "unit": typed(prefix + "unit") or None,
                 "delete": bool(typed(prefix + "delete", False)),
             }
-            chosen = typed(prefix + "task")
-            if chosen.isdigit() and int(chosen) < len(self.tasks):
-                change["task_path"] = list(self.tasks[int(chosen)]["path"])
+            chosen = parse_int(typed(prefix + "task"), low=0, high=len(self.tasks) - 1)
+            if chosen is not None:
+                change["task_path"] = list(self.tasks[chosen]["path"])
             targets[j] = change
         department_map = {
             printed.name: cleaned.get(f"d{k}") or ""

@@ -662,7 +662,7 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
             year_end=plan_import.year_end,
             issuer=plan_import.issuer,
             document_number=plan_import.document_number,
-            issued_on=_issued_on(plan_import.extraction),
+            issued_on=issued_on_of(plan_import.extraction),
             source_name=plan_import.source_name,
             source_text=plan_import.source_text,
         ),
@@ -675,7 +675,17 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
     return plan
 
 
-def _issued_on(extraction: dict) -> dt.date | None:
+def targets_split_unplaced(document: dict) -> tuple[dict, list[dict]]:
+    """The document with only the targets that name a task, and the others (a heading's own
+    paragraph states them): the review makes the office place or drop those."""
+    task_paths = {normalise_path(t["path"]) for t in document.get("tasks", [])}
+    placed, unplaced = [], []
+    for target in document.get("targets", []):
+        (placed if normalise_path(target["task_path"]) in task_paths else unplaced).append(target)
+    return {**document, "targets": placed}, unplaced
+
+
+def issued_on_of(extraction: dict) -> dt.date | None:
     """The 印发 / 成文 date the reader found in the text, if any."""
     text = (extraction.get("meta") or {}).get("issued_on")
     try:
@@ -825,7 +835,9 @@ __all__ = [
     "plan_import_confirm",
     "plan_import_create",
     "plan_import_discard",
+    "issued_on_of",
     "plan_import_document",
+    "targets_split_unplaced",
     "plan_import_names",
     "plan_import_update",
     "plan_import_warnings",

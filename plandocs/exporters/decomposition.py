@@ -32,7 +32,7 @@ def printed_number(number: str) -> str:
         return "（" + number.strip("()（）") + "）"
     if _CN_NUMERAL.match(number):
         return number + "、"
-    if number.isdigit():
+    if number.isascii() and number.isdigit():
         return number + "."
     return number + " "
 

@@ -146,3 +146,31 @@ def test_the_command_exits_non_zero_on_a_bad_file(tmp_path):
     )
     assert result.returncode != 0
     assert "空文件" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_command_line_saves_a_plan_whose_heading_states_targets_and_says_which_it_left_out(tmp_path):
+    # given a 公文 whose heading paragraph states targets that belong to no task
+    city = JurisdictionFactory(name="太仓市")
+    departments_ensure(jurisdiction=city, entries=[{"name": "市市场监管局"}, {"name": "市工信局"}])
+    plan_file = tmp_path / "plan.txt"
+    plan_file.write_text(
+        "太仓市人民政府办公室\n太政办〔2023〕12号\n太仓市质量提升行动方案（2023—2027年）\n"
+        "一、重点任务\n（一）提升产品质量\n制造业产品质量合格率达到96%以上，新增注册商标2500件。\n"
+        "1.加强标准化建设，主导制定标准10项。（牵头单位：市市场监管局）\n"
+        "2.提升产品质量。（牵头单位：市工信局）\n",
+        encoding="utf-8",
+    )
+
+    # when it is imported on the command line
+    err = StringIO()
+    call_command("import_plan", str(plan_file), "--jurisdiction", "太仓市", stdout=StringIO(), stderr=err)
+
+    # then the plan is saved with the text's metadata and its tasks' own targets
+    plan = Plan.objects.get(jurisdiction=city)
+    assert (plan.year_start, plan.year_end, plan.document_number) == (2023, 2027, "太政办〔2023〕12号")
+    assert plan.issuer == "太仓市人民政府办公室"
+    assert plan.tasks.count() == 2
+    assert list(Target.objects.filter(task__plan=plan).values_list("value", flat=True)) == [10]
+    # and the heading's targets are named as left out, not silently lost
+    assert "制造业产品质量合格率" in err.getvalue() and "未导入" in err.getvalue()

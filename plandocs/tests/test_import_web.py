@@ -508,3 +508,20 @@ def test_the_draft_takes_issuer_document_number_and_years_from_the_text(client, 
     assert (draft.year_start, draft.year_end) == (2023, 2027)
     assert (draft.issuer, draft.document_number) == ("太仓市人民政府办公室", "太政办〔2023〕12号")
     assert draft.title.startswith("太仓市质量提升行动方案")
+
+
+@pytest.mark.parametrize("hostile", ["²", "٣", "99999999999999999999", "-1"])
+def test_a_hostile_task_choice_for_a_target_is_no_choice_not_a_server_error(client, taicang, hostile):
+    city, office = taicang
+    client.force_login(office)
+    upload(client, city, text=(SEED_DIR / "003_128f4224a9949dbf.txt").read_text(encoding="utf-8"))
+    draft = PlanImport.objects.get()
+    url = reverse("plandocs:plan_import_review", args=[draft.pk])
+    data = form_data(client.get(url))
+    data["g0_task"] = hostile
+
+    response = client.post(url, data)
+
+    assert response.status_code in (200, 302)
+    draft.refresh_from_db()
+    assert draft.revision == 1
