@@ -14,17 +14,11 @@ from qualitycity.errors import ApplicationError
 from qualitycity.params import parse_int
 from qualitycity.uploads import PLAN_IMPORT_KINDS, upload_check
 
-from .models import PlanImport
-from .review import (
+from .drafts import (
     DUPLICATE_CANCEL,
     DUPLICATE_KEEP,
     DUPLICATE_REPLACE,
-    FOUND_TARGET_KEYS,
-    FOUND_TASK_KEYS,
-    MAX_BYTES,
     NEW,
-    PASTED_NAME,
-    DraftEdits,
     PrintedName,
     commitment_text,
     draft_decisions,
@@ -34,6 +28,14 @@ from .review import (
     target_where,
     task_label,
     task_problems,
+)
+from .models import PlanImport
+from .review import (
+    FOUND_TARGET_KEYS,
+    FOUND_TASK_KEYS,
+    MAX_BYTES,
+    PASTED_NAME,
+    DraftEdits,
     too_large_message,
 )
 

@@ -18,20 +18,22 @@ from qualitycity.params import query_choice
 from responsibilities.models import Department
 
 from .access import draft_get_rw_for_user, import_jurisdictions_for_user, plan_get_for_export
-from .forms import PlanImportReviewForm, PlanImportUploadForm
-from .models import PlanImport
-from .review import (
+from .drafts import (
     DUPLICATE_CANCEL,
     draft_decisions,
-    plan_import_confirm,
-    plan_import_create,
-    plan_import_discard,
     plan_import_duplicates,
     plan_import_elsewhere,
     plan_import_names,
     plan_import_open_decisions,
-    plan_import_update,
     plan_import_warnings,
+)
+from .forms import PlanImportReviewForm, PlanImportUploadForm
+from .models import PlanImport
+from .review import (
+    plan_import_confirm,
+    plan_import_create,
+    plan_import_discard,
+    plan_import_update,
 )
 from .services import plan_export_for
 
