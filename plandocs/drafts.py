@@ -200,6 +200,10 @@ def target_problems(target: dict, *, where: str) -> list[tuple[str, str]]:
         problems.append(("value_max", _("%(where)s：只有“区间”才填写区间上限") % {"where": where}))
     if stretch is not None and value is None:
         problems.append(("stretch", _("%(where)s：填写力争值时须同时填写目标值") % {"where": where}))
+    # A value without a unit is often a reading error (2500 of what?), sometimes right (an
+    # index, a score, a rate per 亿元): the office says which.
+    if value is not None and not (target.get("unit") or "").strip() and not target.get("no_unit"):
+        problems.append(("unit", _("%(where)s：没有单位：请填写单位，或勾选“无单位”") % {"where": where}))
     return problems
 
 

@@ -265,6 +265,9 @@ class PlanImportReviewForm(forms.Form):
                 initial=target.get("unit") or "",
                 widget=forms.TextInput(attrs={"size": 4}),
             )
+            self.fields[prefix + "no_unit"] = forms.BooleanField(
+                label=_("无单位"), required=False, initial=bool(target.get("no_unit"))
+            )
             self.fields[prefix + "delete"] = forms.BooleanField(label=_("删除此指标"), required=False)
         choices = [("", _("— 请选择 —")), (NEW, _("新建部门"))] + [(str(d.pk), d.name) for d in departments]
         for k, printed in enumerate(names):
@@ -334,6 +337,7 @@ class PlanImportReviewForm(forms.Form):
                 "value_max": _number(typed(prefix + "value_max")),
                 "stretch": _number(typed(prefix + "stretch")),
                 "unit": typed(prefix + "unit") or None,
+                "no_unit": bool(typed(prefix + "no_unit", False)),
                 "delete": bool(typed(prefix + "delete", False)),
             }
             chosen = parse_int(typed(prefix + "task"), low=0, high=len(self.tasks) - 1)
@@ -372,7 +376,7 @@ class PlanImportReviewForm(forms.Form):
         task_paths = set(self.task_index)
         targets_by_path: dict[tuple, list[TargetRow]] = {}
         for j, target in enumerate(self.targets):
-            fields = {key: self[f"g{j}_{key}"] for key in ("task", *self._target_keys, "delete")}
+            fields = {key: self[f"g{j}_{key}"] for key in ("task", *self._target_keys, "no_unit", "delete")}
             placement = target_placement_problem(target, task_paths=task_paths)
             problems = ([placement] if placement else []) + [
                 message for _field, message in target_problems(target, where=target_where(target))

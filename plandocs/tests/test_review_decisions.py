@@ -198,3 +198,30 @@ def test_another_jurisdictions_name_must_be_acknowledged_before_confirm(client, 
     data, _html = page_data(client, draft)
     confirm(client, draft, {**data, "elsewhere_ack": "on"})
     assert Plan.objects.get().title == title
+
+
+UNITLESS_PLAN = """太仓市2024年质量强市工作方案
+一、主要任务
+1.提升质量竞争力。制造业质量竞争力指数达到90以上。（市市场监管局）
+2.推进品牌建设。培育知名品牌5个。（市市场监管局）
+"""
+
+
+def test_a_value_printed_without_a_unit_is_a_decision_the_office_takes(client, office):
+    # given a draft whose index target has a value but no unit
+    draft = draft_of(client, office, text=UNITLESS_PLAN)
+    data, html = page_data(client, draft)
+    [unitless] = [j for j, t in enumerate(draft.extraction["targets"]) if not t.get("unit")]
+
+    # then the review asks about the unit, and confirm is refused with nothing made
+    assert "没有单位：请填写单位，或勾选“无单位”" in html
+    confirm(client, draft, data)
+    assert made() == (0, 0, 0)
+
+    # when the office says the index has no unit, the plan is made, the target without one
+    data, _html = page_data(client, draft)
+    data[f"g{unitless}_no_unit"] = "on"
+    confirm(client, draft, data)
+    plan = Plan.objects.get()
+    index = Target.objects.get(task__plan=plan, indicator__name__contains="指数")
+    assert (index.value, index.indicator.unit) == (90, "")

@@ -70,7 +70,10 @@ def test_office_imports_a_plan_maps_an_unknown_department_and_sees_it_on_the_pla
     screenshot("import_review_task_390", full_page=False)
     page.set_viewport_size({"width": 1366, "height": 900})
 
-    # and confirm the import
+    # and, the death rate being printed without a unit, say that it has none and confirm the import
+    unitless = page.locator("li.target-edit.needs-decision", has_text="死亡率")
+    expect(unitless).to_contain_text("没有单位")
+    unitless.get_by_label("无单位").check()
     page.get_by_role("button", name="确认导入").click()
 
     # then they land on the new plan, whose task 12 is led by 市应急管理局, printed 市安监局
@@ -99,6 +102,7 @@ def test_office_changes_a_tasks_lead_in_place_without_javascript(
     # when the office types 市应急管理局 as the lead of the task that printed 市安监局, and confirms
     task = page.locator("li.task").filter(has=page.locator("textarea", has_text="加强对重点设备"))
     task.locator("input[name$='_lead']").fill("市应急管理局")
+    page.locator("li.target-edit.needs-decision", has_text="死亡率").get_by_label("无单位").check()
     page.get_by_role("button", name="确认导入").click()
 
     # then the plan shows it, and no department or alias was made of 市安监局
