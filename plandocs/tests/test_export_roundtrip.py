@@ -54,14 +54,15 @@ def _read_targets(extraction):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("extension", ["xlsx", "docx"])
 @pytest.mark.parametrize("path", sample_paths(), ids=lambda p: p.stem)
-def test_exported_sample_plan_reads_back_to_the_same_tasks_departments_and_targets(path):
+def test_exported_sample_plan_reads_back_to_the_same_tasks_departments_and_targets(path, extension):
     # given a real published plan loaded as the demo loads it
     plan = sample_load(path)
     tasks = _plan_tasks(plan)
 
-    # when the whole plan is exported to Excel and the file is read by the plan importer
-    export = plan_export(plan=plan, extension="xlsx", scope="plan")
+    # when the whole plan is exported to Excel or Word and the file is read by the plan importer
+    export = plan_export(plan=plan, extension=extension, scope="plan")
     back = extract(export.data, filename=export.filename)
 
     # then the title, every task's path and title, its departments and every target come back
