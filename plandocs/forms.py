@@ -195,8 +195,6 @@ class PlanImportReviewForm(forms.Form):
         elsewhere=(),
         **kwargs,
     ):
-        from targets.models import Comparator
-
         from .services import normalise_path
 
         initial = {key: getattr(plan_import, key) for key in self.META}
@@ -214,68 +212,88 @@ class PlanImportReviewForm(forms.Form):
         ]
         self.task_index = {normalise_path(task["path"]): i for i, task in enumerate(self.tasks)}
         for i, task in enumerate(self.tasks):
-            self.fields[f"t{i}_title"] = forms.CharField(
-                label=_("任务名称"),
-                required=False,
-                initial=task.get("title"),
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
-            self.fields[f"t{i}_lead"] = forms.CharField(
-                label=_("牵头部门"), required=False, initial="、".join(task.get("lead") or [])
-            )
-            self.fields[f"t{i}_participating"] = forms.CharField(
-                label=_("参与部门"), required=False, initial="、".join(task.get("participating") or [])
-            )
-            self.fields[f"t{i}_delete"] = forms.BooleanField(label=_("删除此任务"), required=False)
+            self._add_task_fields(i, task)
         for j, target in enumerate(self.targets):
-            prefix = f"g{j}_"
-            # The task a target belongs to: one found under a heading starts with none chosen.
-            at = self.task_index.get(normalise_path(target.get("task_path") or []))
-            self.fields[prefix + "task"] = forms.CharField(
-                label=_("所属任务"),
+            self._add_target_fields(j, target, task_choices=task_choices)
+        self._add_name_fields(names, departments)
+        self._add_decision_fields(draft_decisions(plan_import.extraction))
+        self.problems: list[tuple[str, str]] = []
+
+    def _add_task_fields(self, i: int, task: dict) -> None:
+        """A task's title and its lead and participating departments, as printed; and 删除."""
+        self.fields[f"t{i}_title"] = forms.CharField(
+            label=_("任务名称"),
+            required=False,
+            initial=task.get("title"),
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self.fields[f"t{i}_lead"] = forms.CharField(
+            label=_("牵头部门"), required=False, initial="、".join(task.get("lead") or [])
+        )
+        self.fields[f"t{i}_participating"] = forms.CharField(
+            label=_("参与部门"), required=False, initial="、".join(task.get("participating") or [])
+        )
+        self.fields[f"t{i}_delete"] = forms.BooleanField(label=_("删除此任务"), required=False)
+
+    def _add_target_fields(self, j: int, target: dict, *, task_choices) -> None:
+        """A target's task, indicator, comparator, values and unit, each kept as typed."""
+        from targets.models import Comparator
+
+        from .services import normalise_path
+
+        prefix = f"g{j}_"
+        # The task a target belongs to: one found under a heading starts with none chosen.
+        at = self.task_index.get(normalise_path(target.get("task_path") or []))
+        self.fields[prefix + "task"] = forms.CharField(
+            label=_("所属任务"),
+            required=False,
+            initial="" if at is None else str(at),
+            widget=forms.Select(choices=task_choices),
+        )
+        self.fields[prefix + "indicator"] = forms.CharField(
+            label=_("指标"), required=False, initial=target.get("indicator")
+        )
+        # A CharField with a select, not a ChoiceField: an invalid comparator is reported by
+        # target_problems, naming the task and the indicator, like every other value.
+        self.fields[prefix + "comparator"] = forms.CharField(
+            label=_("比较方式"),
+            required=False,
+            initial=target.get("comparator"),
+            widget=forms.Select(choices=Comparator.choices),
+        )
+        for key, label in (
+            ("value", _("目标值")),
+            ("value_max", _("区间上限")),
+            ("stretch", _("力争值")),
+        ):
+            self.fields[prefix + key] = forms.CharField(
+                label=label,
                 required=False,
-                initial="" if at is None else str(at),
-                widget=forms.Select(choices=task_choices),
+                initial="" if target.get(key) is None else target.get(key),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
             )
-            self.fields[prefix + "indicator"] = forms.CharField(
-                label=_("指标"), required=False, initial=target.get("indicator")
-            )
-            # A CharField with a select, not a ChoiceField: an invalid comparator is reported by
-            # target_problems, naming the task and the indicator, like every other value.
-            self.fields[prefix + "comparator"] = forms.CharField(
-                label=_("比较方式"),
-                required=False,
-                initial=target.get("comparator"),
-                widget=forms.Select(choices=Comparator.choices),
-            )
-            for key, label in (
-                ("value", _("目标值")),
-                ("value_max", _("区间上限")),
-                ("stretch", _("力争值")),
-            ):
-                self.fields[prefix + key] = forms.CharField(
-                    label=label,
-                    required=False,
-                    initial="" if target.get(key) is None else target.get(key),
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6}),
-                )
-            self.fields[prefix + "unit"] = forms.CharField(
-                label=_("单位"),
-                required=False,
-                initial=target.get("unit") or "",
-                widget=forms.TextInput(attrs={"size": 4}),
-            )
-            self.fields[prefix + "no_unit"] = forms.BooleanField(
-                label=_("无单位"), required=False, initial=bool(target.get("no_unit"))
-            )
-            self.fields[prefix + "delete"] = forms.BooleanField(label=_("删除此指标"), required=False)
+        self.fields[prefix + "unit"] = forms.CharField(
+            label=_("单位"),
+            required=False,
+            initial=target.get("unit") or "",
+            widget=forms.TextInput(attrs={"size": 4}),
+        )
+        self.fields[prefix + "no_unit"] = forms.BooleanField(
+            label=_("无单位"), required=False, initial=bool(target.get("no_unit"))
+        )
+        self.fields[prefix + "delete"] = forms.BooleanField(label=_("删除此指标"), required=False)
+
+    def _add_name_fields(self, names: list[PrintedName], departments) -> None:
+        """For each printed name the jurisdiction does not know: a department, or new."""
         choices = [("", _("— 请选择 —")), (NEW, _("新建部门"))] + [(str(d.pk), d.name) for d in departments]
         for k, printed in enumerate(names):
             if printed.is_unknown:
                 self.fields[f"d{k}"] = forms.ChoiceField(
                     label=printed.name, choices=choices, required=False, initial=printed.choice
                 )
-        decisions = draft_decisions(plan_import.extraction)
+
+    def _add_decision_fields(self, decisions: dict) -> None:
+        """The plan-level decisions: what to do with a duplicate, and the other-place check."""
         if self.duplicates:
             self.fields["duplicate"] = forms.ChoiceField(
                 label=_("已有同文号或同标题的工作方案"),
@@ -292,7 +310,6 @@ class PlanImportReviewForm(forms.Form):
             self.fields["elsewhere_ack"] = forms.BooleanField(
                 label=_("已核对：这份方案确属本行政区"), required=False, initial=decisions["elsewhere_ack"]
             )
-        self.problems: list[tuple[str, str]] = []
 
     _target_keys = ("indicator", "comparator", "value", "value_max", "stretch", "unit")
 
