@@ -32,7 +32,10 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else echo "浏览器测试、PDF 和旧版 Office 文件导入需要：sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; fi; fi
 
+# The demo runs without the system packages (as a non-root user, say), but then .doc/.wps plans
+# cannot be imported and PDF files lack their Chinese fonts: it says so and goes on.
 demo: $(STAMP) messages
+	@$(MAKE) --no-print-directory browser-deps || echo "（未安装系统软件包：.doc/.wps 方案导入和 PDF 中文字体不可用）"
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo
 	@echo ""
