@@ -32,9 +32,5 @@
       var item = event.target.closest(".target-edit") || event.target.closest("li.task");
       if (item) item.classList.toggle("is-deleted", event.target.checked);
     });
-    form.addEventListener("click", function (event) {
-      var button = event.target.closest("button[data-confirm]");
-      if (button && !window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
-    });
   });
 })();

@@ -58,3 +58,16 @@ def test_the_office_runs_an_assessment_opens_the_ranking_and_downloads_three_fil
     assert "考核通报" in pdf_text and "考核排名" in pdf_text
     document = docx.Document(io.BytesIO(files["docx"]))
     assert "考核通报" in document.paragraphs[0].text
+
+    # and publishing asks first, under the portal's own Content-Security-Policy
+    from assessment.models import Assessment
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="发布").click()
+    assert asked and "确定发布" in asked[0]
+    assert not Assessment.objects.filter(status=Assessment.Status.PUBLISHED).exists()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="发布").click()
+    expect(page.get_by_role("button", name="发布")).to_have_count(0)
+    assert Assessment.objects.filter(status=Assessment.Status.PUBLISHED).count() == 1
