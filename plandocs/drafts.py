@@ -5,6 +5,7 @@ jurisdictions' names, and what the office changed. Reads only; the writes are in
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,6 +27,29 @@ NAME_MAX = Department._meta.get_field("name").max_length
 # Target values are DecimalField(max_digits=18, decimal_places=4): 14 digits before the point.
 VALUE_LIMIT = Decimal("1e14")
 NEW = "new"
+
+
+def years_from_title(title: str, *, today: dt.date | None = None) -> tuple[int, int]:
+    """A plan's years as its title prints them (2018—2020年, 2022年), else the current year."""
+    span = re.search(r"((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})", title or "")
+    if span and int(span.group(2)) >= int(span.group(1)):
+        return int(span.group(1)), int(span.group(2))
+    year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title or "")
+    if year:
+        return int(year.group(1)), int(year.group(1))
+    current = (today or dt.date.today()).year
+    return current, current
+
+
+def kind_from_title(title: str) -> str:
+    """The kind of plan its title names: 行动计划, 实施方案 (or 方案), 工作要点."""
+    if "要点" in (title or ""):
+        return Plan.Kind.WORK_POINTS
+    if "行动计划" in (title or ""):
+        return Plan.Kind.ACTION_PLAN
+    if "方案" in (title or ""):
+        return Plan.Kind.IMPLEMENTATION
+    return Plan.Kind.ACTION_PLAN
 
 
 def task_label(task: dict) -> str:
@@ -375,3 +399,45 @@ def _comparable(value):
         return Decimal(str(value))
     except InvalidOperation:
         return str(value)
+
+
+def plan_meta_of(
+    document: dict,
+    *,
+    filename: str,
+    title: str = "",
+    kind: str = "",
+    year_start: int | None = None,
+    year_end: int | None = None,
+    document_number: str = "",
+    issuer: str = "",
+) -> dict:
+    """A plan's title, kind, years, 文号, 印发机关 and date: what the office typed wins, then
+    what the text itself says, then the title's own words; the years default to this year."""
+    found = document.get("meta") or {}
+    title = (title or found.get("title") or document.get("title") or filename.rsplit(".", 1)[0])[:TITLE_MAX]
+    if year_start is None and year_end is None:
+        if found.get("year_start") and found.get("year_end"):
+            year_start, year_end = found["year_start"], found["year_end"]
+        else:
+            year_start, year_end = years_from_title(title)
+    else:
+        year_start, year_end = year_start or year_end, year_end or year_start
+    return {
+        "title": title,
+        "kind": kind or found.get("kind") or kind_from_title(title),
+        "year_start": year_start,
+        "year_end": year_end,
+        "document_number": (document_number or found.get("document_number") or "")[:64],
+        "issuer": (issuer or found.get("issuer") or "")[:128],
+        "issued_on": issued_on_of(document),
+    }
+
+
+def issued_on_of(extraction: dict) -> dt.date | None:
+    """The 印发 / 成文 date the reader found in the text, if any."""
+    text = (extraction.get("meta") or {}).get("issued_on")
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

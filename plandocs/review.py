@@ -8,9 +8,7 @@ in that JSON, and the confirm hands it to plan_save_document in one transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -29,14 +27,15 @@ from .drafts import (
     NAME_MAX,
     NEW,
     TASK_TITLE_MAX,
-    TITLE_MAX,
     UNIT_MAX,
     draft_decisions,
     draft_names,
+    issued_on_of,
     plan_import_duplicates,
     plan_import_elsewhere,
     plan_import_names,
     plan_import_open_decisions,
+    plan_meta_of,
     task_label,
 )
 from .intake import read_upload
@@ -58,29 +57,6 @@ def too_large_message(*, name: str, size: int) -> str:
 # ---------------------------------------------------------------------------------------------
 # Reads
 # ---------------------------------------------------------------------------------------------
-
-
-def years_from_title(title: str, *, today: dt.date | None = None) -> tuple[int, int]:
-    """A plan's years as its title prints them (2018—2020年, 2022年), else the current year."""
-    span = re.search(r"((?:19|20)\d{2})\s*[-—–~至到]\s*((?:19|20)\d{2})", title or "")
-    if span and int(span.group(2)) >= int(span.group(1)):
-        return int(span.group(1)), int(span.group(2))
-    year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title or "")
-    if year:
-        return int(year.group(1)), int(year.group(1))
-    current = (today or dt.date.today()).year
-    return current, current
-
-
-def kind_from_title(title: str) -> str:
-    """The kind of plan its title names: 行动计划, 实施方案 (or 方案), 工作要点."""
-    if "要点" in (title or ""):
-        return Plan.Kind.WORK_POINTS
-    if "行动计划" in (title or ""):
-        return Plan.Kind.ACTION_PLAN
-    if "方案" in (title or ""):
-        return Plan.Kind.IMPLEMENTATION
-    return Plan.Kind.ACTION_PLAN
 
 
 def source_text_render(data: bytes | str, *, filename: str) -> str:
@@ -191,19 +167,16 @@ def plan_import_create(
     except ImportFailed as exc:
         raise ApplicationError(exc.message) from exc
     document = _found_snapshot(_guard_lengths(extraction.to_dict()))
-    # What the office typed wins; then what the text itself says (title, years, 印发机关, 文号).
-    meta = document.get("meta") or {}
-    title = (title or meta.get("title") or document.get("title") or filename.rsplit(".", 1)[0])[:TITLE_MAX]
-    if year_start is None and year_end is None:
-        if meta.get("year_start") and meta.get("year_end"):
-            year_start, year_end = meta["year_start"], meta["year_end"]
-        else:
-            year_start, year_end = years_from_title(title)
-    else:
-        year_start, year_end = year_start or year_end, year_end or year_start
-    kind = kind or meta.get("kind") or ""
-    document_number = (document_number or meta.get("document_number") or "")[:64]
-    issuer = (issuer or meta.get("issuer") or "")[:128]
+    meta = plan_meta_of(
+        document,
+        filename=filename,
+        title=title,
+        kind=kind,
+        year_start=year_start,
+        year_end=year_end,
+        document_number=document_number,
+        issuer=issuer,
+    )
     source_text = source_text_render(data, filename=filename)
     with transaction.atomic():
         plan_import = PlanImport.objects.create(
@@ -212,12 +185,12 @@ def plan_import_create(
             source_name=filename[:200],
             source_text=source_text,
             extraction=document,
-            title=title,
-            kind=kind or kind_from_title(title),
-            year_start=year_start,
-            year_end=year_end,
-            document_number=document_number,
-            issuer=issuer,
+            title=meta["title"],
+            kind=meta["kind"],
+            year_start=meta["year_start"],
+            year_end=meta["year_end"],
+            document_number=meta["document_number"],
+            issuer=meta["issuer"],
         )
         _audit(
             actor,
@@ -346,15 +319,6 @@ def targets_split_unplaced(document: dict) -> tuple[dict, list[dict]]:
     for target in document.get("targets", []):
         (placed if normalise_path(target["task_path"]) in task_paths else unplaced).append(target)
     return {**document, "targets": placed}, unplaced
-
-
-def issued_on_of(extraction: dict) -> dt.date | None:
-    """The 印发 / 成文 date the reader found in the text, if any."""
-    text = (extraction.get("meta") or {}).get("issued_on")
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 def _require_confirmable(plan_import: PlanImport, *, names, departments) -> None:
