@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,10 @@ class PlanQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(status=Plan.Status.ACTIVE)
+
+    def current(self):
+        """Plans that are not archived: drafts and active ones."""
+        return self.exclude(status=Plan.Status.ARCHIVED)
 
 
 class Plan(models.Model):
@@ -61,6 +66,9 @@ class Plan(models.Model):
         _("报送频次"), max_length=16, choices=Frequency.choices, default=Frequency.MONTHLY
     )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    revision = models.PositiveIntegerField(
+        _("调整次数"), default=0, help_text=_("每次修改方案加一；页面缓存以它为键")
+    )
     source_name = models.CharField(_("来源文件"), max_length=200, blank=True)
     source_text = models.TextField(_("原文"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -139,6 +147,10 @@ class TaskQuerySet(models.QuerySet):
     def involving(self, department):
         return self.filter(assignments__department=department).distinct()
 
+    def in_force(self):
+        """Tasks not withdrawn (撤销): only these are reported, shown on dashboards and assessed."""
+        return self.filter(withdrawn_at__isnull=True)
+
 
 class Task(models.Model):
     """A numbered item with no numbered item below it: what departments report on."""
@@ -162,12 +174,15 @@ class Task(models.Model):
     path = models.JSONField(_("编号路径"), default=list)
     title = models.CharField(_("工作任务"), max_length=300)
     text = models.TextField(_("主要内容"), blank=True)
-    due = models.CharField(_("完成时限"), max_length=64, blank=True)
+    due = models.CharField(_("完成时限"), max_length=64, blank=True, help_text=_("按原文，例如：长期坚持"))
+    due_date = models.DateField(_("完成日期"), null=True, blank=True)
     position = models.PositiveIntegerField(_("顺序"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     departments = models.ManyToManyField(
         Department, through="Assignment", verbose_name=_("责任部门"), related_name="tasks"
     )
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)
 
     objects = TaskQuerySet.as_manager()
 
@@ -185,6 +200,28 @@ class Task(models.Model):
     @property
     def path_label(self) -> str:
         return path_label(self.path)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class Milestone(models.Model):
+    """A dated step of a task (时间节点): 6月底前完成招标, 12月底前建成投用."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("工作任务"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    date = models.DateField(_("日期"))
+    title = models.CharField(_("节点内容"), max_length=200)
+
+    class Meta:
+        ordering = ["task", "date", "pk"]
+        verbose_name = _("时间节点")
+        verbose_name_plural = _("时间节点")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
 
 
 class Assignment(models.Model):
@@ -217,3 +254,39 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.path_label} · {self.department} · {self.get_role_display()}"
+
+
+class PlanRevision(models.Model):
+    """A change to a plan (方案调整) with its reason, author and the plan as it stood after it.
+
+    Number 0 is the plan as first issued, recorded before its first change; any two revisions'
+    snapshots are compared to show what changed between them.
+    """
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("工作方案"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("序号"))
+    reason = models.CharField(_("调整原因"), max_length=300)
+    summary = models.CharField(_("调整内容"), max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("调整人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("调整时间"), auto_now_add=True)
+    snapshot = models.JSONField(_("调整后的方案"), default=dict)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        verbose_name = _("方案调整")
+        verbose_name_plural = _("方案调整")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="revision_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.number}"

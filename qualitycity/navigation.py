@@ -9,9 +9,11 @@ from django.urls import ResolverMatch
 # prefixes of their names. The first match wins, so 'department_dashboard' is a dashboard.
 SECTIONS = (
     ("dashboard", "dashboards", ("",)),
-    ("plans", "programmes", ("plan",)),
+    ("plans", "programmes", ("plan", "heading_", "task_", "node_", "renumber")),
     ("plans", "plandocs", ("plan",)),
+    ("plans", "targets", ("target_", "indicator_")),
     ("departments", "programmes", ("department_",)),
+    ("departments", "responsibilities", ("department_",)),
     ("assessment", "assessment", ("",)),
     ("updates", "reports", ("work_updates",)),
     ("notifications", "reports", ("notifications",)),

@@ -130,6 +130,9 @@ class DepartmentReport(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="reports"
     )
+    department_name = models.CharField(
+        _("填报时单位名称"), max_length=64, blank=True, help_text=_("部门更名后，旧月报仍显示填报时的名称")
+    )
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     supersedes = models.OneToOneField(
         "self",
@@ -204,6 +207,11 @@ class DepartmentReport(models.Model):
 
         return reverse("reports:report_detail", args=[self.pk])
 
+    @property
+    def unit_name(self) -> str:
+        """The department's name as it was when the report was written (it may since be renamed)."""
+        return self.department_name or self.department.name
+
     def can(self, action: str) -> bool:
         """Whether the workflow allows the action from the current status (not who may do it)."""
         source, _target = self.TRANSITIONS[action]
@@ -240,6 +248,9 @@ class TaskEntry(models.Model):
         Task, verbose_name=_("工作任务"), on_delete=models.CASCADE, related_name="entries"
     )
     role = models.CharField(_("职责"), max_length=16, choices=Role.choices)
+    task_text = models.TextField(
+        _("填报时的任务内容"), blank=True, help_text=_("提交时记下；方案调整后仍可看到按什么填报")
+    )
     status = models.CharField(
         _("进度"), max_length=16, choices=Task.Status.choices, default=Task.Status.IN_PROGRESS
     )
@@ -271,6 +282,12 @@ class TaskEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.report} · {self.task.path_label}"
 
+    @property
+    def task_changed_since(self) -> bool:
+        """The task's text has been revised since this entry was submitted against it."""
+        current = "\n".join(part for part in (self.task.title, self.task.text) if part)
+        return bool(self.task_text) and self.task_text != current
+
     @cached_property
     def is_blank(self) -> bool:
         return not (self.progress.strip() or self.problems.strip() or self.next_steps.strip())
@@ -288,6 +305,9 @@ class IndicatorValue(models.Model):
     value = models.DecimalField(_("本期数值"), max_digits=18, decimal_places=4, null=True, blank=True)
     gap_explanation = models.TextField(_("未达标说明"), blank=True, max_length=2000)
     note = models.CharField(_("备注"), blank=True, max_length=500)
+    commitment = models.CharField(
+        _("填报时的目标"), max_length=300, blank=True, help_text=_("提交时记下；目标调整后仍可看到按什么填报")
+    )
     version = models.PositiveIntegerField(_("修改次数"), default=0)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 

@@ -171,9 +171,11 @@ def plans_due(*, period: ReportingPeriod):
 
 
 def departments_reporting(*, period: ReportingPeriod):
-    """Every unit with a task in a due plan, named directly or through a collective name."""
+    """Every unit with a task in force in a due plan, named directly or through a collective name."""
     plan_ids = plans_due(period=period).values("pk")
-    named = Assignment.objects.filter(task__plan__in=plan_ids).values("department_id")
+    named = Assignment.objects.filter(task__plan__in=plan_ids, task__withdrawn_at__isnull=True).values(
+        "department_id"
+    )
     return Department.objects.units().active().filter(Q(pk__in=named) | Q(collectives__in=named)).distinct()
 
 
@@ -185,7 +187,9 @@ def department_tasks_due(*, period: ReportingPeriod, department: Department):
     as a member of a collective name; leading wins when it does both."""
     collective_ids = list(department.collectives.values_list("pk", flat=True))
     rows = (
-        Assignment.objects.filter(task__plan__in=plans_due(period=period).values("pk"))
+        Assignment.objects.filter(
+            task__plan__in=plans_due(period=period).values("pk"), task__withdrawn_at__isnull=True
+        )
         .filter(Q(department=department) | Q(department_id__in=collective_ids))
         .values_list("task_id", "role", "department_id")
     )
@@ -198,9 +202,12 @@ def department_tasks_due(*, period: ReportingPeriod, department: Department):
 
 
 def department_indicators_due(*, period: ReportingPeriod, department: Department):
-    """Indicators the department reports that a due plan targets, each entered once."""
+    """Indicators the department reports that a task in force of a due plan targets, each
+    entered once."""
     return Indicator.objects.filter(
-        reporting_department=department, targets__task__plan__in=plans_due(period=period).values("pk")
+        reporting_department=department,
+        targets__task__plan__in=plans_due(period=period).values("pk"),
+        targets__task__withdrawn_at__isnull=True,
     ).distinct()
 
 
@@ -216,10 +223,15 @@ def report_ensure(*, period: ReportingPeriod, department: Department) -> Departm
         .first()
     )
     if report is None:
-        report = DepartmentReport.objects.create(period=period, department=department)
+        report = DepartmentReport.objects.create(
+            period=period, department=department, department_name=department.name
+        )
     if report.is_frozen:
         return report
     roles = department_tasks_due(period=period, department=department)
+    indicators = list(department_indicators_due(period=period, department=department))
+    if report.is_editable:
+        _drop_blank_not_due(report, task_ids=set(roles), indicator_ids={i.pk for i in indicators})
     existing = set(report.entries.values_list("task_id", flat=True))
     TaskEntry.objects.bulk_create(
         TaskEntry(report=report, task_id=task_id, role=role)
@@ -229,10 +241,21 @@ def report_ensure(*, period: ReportingPeriod, department: Department) -> Departm
     have = set(report.values.values_list("indicator_id", flat=True))
     IndicatorValue.objects.bulk_create(
         IndicatorValue(report=report, indicator=indicator)
-        for indicator in department_indicators_due(period=period, department=department)
+        for indicator in indicators
         if indicator.pk not in have
     )
     return report
+
+
+def _drop_blank_not_due(report: DepartmentReport, *, task_ids: set[int], indicator_ids: set[int]) -> None:
+    """A draft loses the empty entries and values that are no longer due (a task withdrawn, a
+    plan archived, an indicator given to another department); anything typed stays."""
+    report.entries.exclude(task_id__in=task_ids).filter(
+        progress="", problems="", next_steps="", consolidated=""
+    ).filter(evidence__isnull=True).delete()
+    report.values.exclude(indicator_id__in=indicator_ids).filter(
+        value__isnull=True, gap_explanation="", note=""
+    ).delete()
 
 
 @dataclass
@@ -446,11 +469,32 @@ def report_submit(*, report: DepartmentReport, actor, today: dt.date | None = No
     report.is_late = today > report.period.deadline
     report.save(update_fields=["status", "submitted_at", "submitted_by", "is_late", "updated_at"])
     report.entries.update(returned=False)
+    _record_written_against(report)
     measurements_record(report=report, confirmed=False)
     summary = (_("提交%(report)s（逾期）") if report.is_late else _("提交%(report)s")) % {"report": report}
     _audit_report(actor, "report.submit", report, summary)
     _notify_after_commit(report, "submitted")
     return report
+
+
+def _record_written_against(report: DepartmentReport) -> None:
+    """At submission each entry keeps the task text and each value the targets it was written
+    against, so a later revision of the plan does not rewrite what the report answered."""
+    entries = list(report.entries.select_related("task"))
+    for entry in entries:
+        entry.task_text = "\n".join(part for part in (entry.task.title, entry.task.text) if part)
+    TaskEntry.objects.bulk_update(entries, ["task_text"])
+    values = list(report.values.all())
+    commitments: dict[int, list[str]] = {}
+    for target in Target.objects.filter(
+        indicator_id__in=[v.indicator_id for v in values],
+        task__plan__in=plans_due(period=report.period).values("pk"),
+        task__withdrawn_at__isnull=True,
+    ).select_related("indicator"):
+        commitments.setdefault(target.indicator_id, []).append(target.commitment)
+    for value in values:
+        value.commitment = "；".join(dict.fromkeys(commitments.get(value.indicator_id, [])))[:300]
+    IndicatorValue.objects.bulk_update(values, ["commitment"])
 
 
 def measurements_record(*, report: DepartmentReport, confirmed: bool) -> None:

@@ -155,6 +155,31 @@ class Target(models.Model):
         return text
 
 
+class TargetHistory(models.Model):
+    """A target's earlier commitment, kept when the office changes it at mid-year: periods that
+    ended on or before `valid_until` are judged against it, later ones against the target."""
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("目标"), on_delete=models.CASCADE, related_name="history"
+    )
+    valid_until = models.DateField(_("适用至"))
+    comparator = models.CharField(_("比较方式"), max_length=16, choices=Comparator.choices)
+    value = models.DecimalField(_("目标值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    value_max = models.DecimalField(_("区间上限"), max_digits=18, decimal_places=4, null=True, blank=True)
+    stretch = models.DecimalField(_("力争值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    baseline = models.DecimalField(_("基期值"), max_digits=18, decimal_places=4, null=True, blank=True)
+    commitment = models.CharField(_("原目标"), max_length=200)
+    recorded_at = models.DateTimeField(_("调整时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["target", "valid_until"]
+        verbose_name = _("目标调整记录")
+        verbose_name_plural = _("目标调整记录")
+
+    def __str__(self) -> str:
+        return f"{self.target_id} ≤{self.valid_until:%Y-%m-%d} {self.commitment}"
+
+
 class MeasurementQuerySet(models.QuerySet):
     def for_user(self, user):
         """A user sees the measurements of the jurisdictions they hold a role in."""
