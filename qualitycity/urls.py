@@ -18,6 +18,7 @@ urlpatterns = [
     path("-/healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("programmes.urls")),
+    path("", include("targets.urls")),
     path("", include("plandocs.urls")),
     path("", include("reports.urls")),
     path("", include("dashboards.urls")),

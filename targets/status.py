@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, F, Max, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Cast, JSONObject, RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from .models import Comparator, Indicator, Measurement, Target
+from .models import Comparator, Indicator, Measurement, Target, TargetHistory
 
 
 def value_meets(
@@ -42,6 +44,72 @@ def target_met_by(target: Target, value: Decimal) -> bool | None:
     """Whether a reported value meets the target's firm value (the stretch is a hope, not a bar)."""
     return value_meets(
         comparator=target.comparator, value=value, target=target.value, target_max=target.value_max
+    )
+
+
+# The commitment in force at a date ----------------------------------------------------------
+
+# What a mid-year change replaces and TargetHistory keeps (the indicator, due date and text are
+# the target's own and do not change with time).
+COMMITMENT_FIELDS = ("comparator", "value", "value_max", "stretch", "baseline")
+
+
+def _commitment_apply(target: Target, earlier: TargetHistory | None) -> None:
+    """Put an earlier commitment onto the in-memory target; `commitment_until` says until when
+    it held (None: the target's current commitment)."""
+    target.commitment_until = None if earlier is None else earlier.valid_until
+    if earlier is not None:
+        for name in COMMITMENT_FIELDS:
+            setattr(target, name, getattr(earlier, name))
+
+
+def commitment_at(target: Target, day: dt.date) -> Target:
+    """The target as it committed on a day: a copy carrying the earliest kept commitment still in
+    force then (TargetHistory.valid_until on or after the day), or the target itself when its
+    current commitment held. Reads `target.history` (prefetched, or one query)."""
+    if target.pk is None:
+        return target
+    earlier = min(
+        (row for row in target.history.all() if row.valid_until >= day),
+        key=lambda row: (row.valid_until, row.pk),
+        default=None,
+    )
+    if earlier is None:
+        return target
+    shown = copy.copy(target)
+    _commitment_apply(shown, earlier)
+    return shown
+
+
+def _with_earlier_commitment(targets: QuerySet, *, as_of: dt.date) -> QuerySet:
+    """The targets, each annotated in their own query with the earliest kept commitment still in
+    force at the date (`earlier_commitment`, JSON, or None when the current one held): one
+    correlated subquery on the history's target index, so no query is added. The numbers travel
+    as text, so none is rounded through a float."""
+    earlier = (
+        TargetHistory.objects.filter(target=OuterRef("pk"), valid_until__gte=as_of)
+        .order_by("valid_until", "pk")
+        .values(
+            row=JSONObject(
+                valid_until=Cast("valid_until", models.CharField()),
+                comparator="comparator",
+                **{name: Cast(name, models.CharField()) for name in COMMITMENT_FIELDS[1:]},
+            )
+        )[:1]
+    )
+    return targets.annotate(earlier_commitment=Subquery(earlier, output_field=models.JSONField()))
+
+
+def _earlier_of(row) -> TargetHistory | None:
+    """The kept commitment an annotated row carries (see _with_earlier_commitment)."""
+    if not row:
+        return None
+    if isinstance(row, str):
+        row = json.loads(row)
+    return TargetHistory(
+        valid_until=dt.date.fromisoformat(row["valid_until"]),
+        comparator=row["comparator"],
+        **{name: None if row[name] is None else Decimal(str(row[name])) for name in COMMITMENT_FIELDS[1:]},
     )
 
 
@@ -170,8 +238,10 @@ def _upward(comparator: str) -> bool:
 
 
 def target_reading(target: Target, *, measurements: list[Measurement], as_of: dt.date) -> TargetReading:
-    """A target's status at a date from its comparator, value, range, stretch and the
-    indicator's measurements within the target's window up to that date."""
+    """A target's status at a date from the commitment in force at that date (comparator, value,
+    range, stretch; see commitment_at) and the indicator's measurements within the target's
+    window up to that date."""
+    target = commitment_at(target, as_of)
     start, end = target_window(target)
     counted = [m for m in measurements if start <= m.period_end <= min(end, as_of)]
     return reading_of_series(target, series=Series.of(counted), as_of=as_of)
@@ -291,10 +361,14 @@ def target_readings(targets: Iterable[Target], *, as_of: dt.date) -> dict[int, T
 
 def targets_with_series(targets: QuerySet, *, as_of: dt.date) -> list[Target]:
     """The targets, each with `.series`: its measurements in its window up to the date, summed
-    up in SQL. One query for the targets, then two per distinct window (targets of one plan
-    share one): counts, sums and last dates per indicator, and each indicator's two latest
-    values; never a query per target, nor a row per month."""
-    loaded = list(targets.select_related("task__plan", "indicator"))
+    up in SQL, and the commitment in force at the date (an earlier one where the target was
+    changed after it; `.commitment_until` says until when it held). One query for the targets
+    with their earlier commitments, then two per distinct window (targets of one plan share
+    one): counts, sums and last dates per indicator, and each indicator's two latest values;
+    never a query per target, nor a row per month."""
+    loaded = list(_with_earlier_commitment(targets.select_related("task__plan", "indicator"), as_of=as_of))
+    for target in loaded:
+        _commitment_apply(target, _earlier_of(target.earlier_commitment))
     windows: dict[tuple[dt.date, dt.date], set[int]] = defaultdict(set)
     for target in loaded:
         start, end = target_window(target)
