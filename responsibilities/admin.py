@@ -11,6 +11,7 @@ changes nothing the form would not. Every change made here, in any app, is audit
 (admin_audit).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.auth import get_user_model
@@ -27,6 +28,7 @@ from .admin_roles import (
     user_is_manageable_by,
     users_visible_to,
 )
+from .department_forms import DepartmentChoiceField, DepartmentMultipleChoiceField, department_label
 from .models import (
     AuditEvent,
     Department,
@@ -41,6 +43,8 @@ from .services import audit_record
 User = get_user_model()
 ROLE_NOT_GRANTABLE = _("管理员角色只能由超级管理员授予，且不能授予自己或其他管理员")
 OUTSIDE_JURISDICTION = _("只能管理本行政区及下级行政区")
+OTHER_JURISDICTION_DEPARTMENT = _("%(field)s：%(department)s不是%(jurisdiction)s的部门")
+SUCCESSOR_ITSELF = _("机构改革后并入：不能并入它自己")
 
 
 @admin.action(permissions=["delete"], description=_("删除所选的 %(verbose_name_plural)s"))
@@ -100,13 +104,67 @@ class JurisdictionScopedAdmin(admin.ModelAdmin):
                 kwargs["queryset"] = Jurisdiction.objects.filter(pk__in=ids)
             elif db_field.related_model is Department:
                 kwargs["queryset"] = Department.objects.filter(jurisdiction_id__in=ids)
+        if db_field.related_model is Department:
+            # Two cities' 市市场监管局 differ only by their jurisdiction, named beside them.
+            kwargs["form_class"] = DepartmentChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         ids = self.administered(request)
         if ids is not None and db_field.related_model is Department:
             kwargs["queryset"] = Department.objects.filter(jurisdiction_id__in=ids)
+        if db_field.related_model is Department:
+            kwargs["form_class"] = DepartmentMultipleChoiceField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _foreign_department_error(form, field: str, department, jurisdiction) -> None:
+    """A department of another jurisdiction than the row's is refused on its field."""
+    if department is not None and jurisdiction is not None and department.jurisdiction_id != jurisdiction.pk:
+        form.add_error(
+            field,
+            OTHER_JURISDICTION_DEPARTMENT
+            % {
+                "field": form.fields[field].label,
+                "department": department_label(department),
+                "jurisdiction": jurisdiction.name,
+            },
+        )
+
+
+class DepartmentAdminForm(forms.ModelForm):
+    """A department's successor and members are departments of its own jurisdiction."""
+
+    class Meta:
+        model = Department
+        fields = ["jurisdiction", "name", "code", "kind", "members", "successor", "is_active", "sort_order"]
+
+    def clean(self):
+        cleaned = super().clean()
+        jurisdiction = cleaned.get("jurisdiction")
+        successor = cleaned.get("successor")
+        if successor is not None and self.instance.pk and successor.pk == self.instance.pk:
+            self.add_error("successor", SUCCESSOR_ITSELF)
+        else:
+            _foreign_department_error(self, "successor", successor, jurisdiction)
+        for member in cleaned.get("members") or []:
+            _foreign_department_error(self, "members", member, jurisdiction)
+            if "members" not in cleaned:
+                break
+        return cleaned
+
+
+class MembershipAdminForm(forms.ModelForm):
+    """A liaison's or head's department is one of the membership's jurisdiction."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "jurisdiction", "department", "role", "phone", "is_active"]
+
+    def clean(self):
+        cleaned = super().clean()
+        _foreign_department_error(self, "department", cleaned.get("department"), cleaned.get("jurisdiction"))
+        return cleaned
 
     def save_model(self, request, obj, form, change):
         ids = self.administered(request)
@@ -149,10 +207,10 @@ class DepartmentAliasInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(JurisdictionScopedAdmin):
+    form = DepartmentAdminForm
     list_display = ["name", "jurisdiction", "kind", "successor", "is_active", "sort_order"]
     list_filter = ["jurisdiction", "kind", "is_active"]
     search_fields = ["name", "aliases__name"]
-    autocomplete_fields = ["successor"]
     filter_horizontal = ["members"]
     inlines = [DepartmentAliasInline]
 
@@ -162,7 +220,6 @@ class DepartmentAliasAdmin(JurisdictionScopedAdmin):
     list_display = ["name", "department", "jurisdiction", "note"]
     list_filter = ["jurisdiction"]
     search_fields = ["name", "department__name"]
-    autocomplete_fields = ["department"]
     readonly_fields = ["jurisdiction"]
 
     def save_model(self, request, obj, form, change):
@@ -174,10 +231,11 @@ class DepartmentAliasAdmin(JurisdictionScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(JurisdictionScopedAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "jurisdiction", "department", "role", "phone", "is_active"]
     list_filter = ["jurisdiction", "role", "is_active"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "department__name"]
-    autocomplete_fields = ["user", "department"]
+    autocomplete_fields = ["user"]
 
     # The administrators' own roles are the superuser's to give and take.
     def has_change_permission(self, request, obj=None):

@@ -35,9 +35,13 @@ def normalise_name(name: str) -> str:
 
 
 def department_name_index(jurisdiction: Jurisdiction) -> dict[str, Department]:
-    """Every name a department of the jurisdiction is known by, normalised, mapped to it."""
-    departments = Department.objects.filter(jurisdiction=jurisdiction).prefetch_related(
-        Prefetch("aliases", queryset=DepartmentAlias.objects.only("name", "department_id"))
+    """Every name a department of the jurisdiction is known by, normalised, mapped to it; a
+    name an active department answers to wins over a merged or retired one's own name (市质监局,
+    merged into 市市场监管局, resolves to the latter)."""
+    departments = (
+        Department.objects.filter(jurisdiction=jurisdiction)
+        .prefetch_related(Prefetch("aliases", queryset=DepartmentAlias.objects.only("name", "department_id")))
+        .order_by("-is_active", "sort_order", "name")
     )
     index: dict[str, Department] = {}
     for department in departments:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +16,10 @@ from django.utils.translation import gettext_lazy
 from qualitycity.errors import ApplicationError
 
 from .access import require_office_of
+from .department_signals import department_in_use, department_merged
 from .models import AuditEvent, Department, DepartmentAlias, Jurisdiction, Membership, PasswordState, Role
-from .selectors import department_name_index, department_resolve, normalise_name
+from .scope import user_scope
+from .selectors import department_name_index, department_resolve, jurisdiction_prefix, normalise_name
 
 DEPARTMENT_ROLE_NEEDS_DEPARTMENT = gettext_lazy("联络员和单位负责人必须属于一个部门")
 ONLY_DEPARTMENT_ROLES = gettext_lazy("只能添加部门联络员或单位负责人")
@@ -195,6 +199,12 @@ __all__ = [
     "audit_record",
     "UnknownDepartment",
     "department_add_alias",
+    "department_create",
+    "department_deactivate",
+    "department_merge",
+    "department_reactivate",
+    "department_rename",
+    "DepartmentMerge",
     "departments_ensure",
     "departments_resolve_all",
     "jurisdiction_ensure",
@@ -328,3 +338,283 @@ def _audit_person(actor, action: str, membership: Membership, summary: str, **ch
         summary=summary,
         **changes,
     )
+
+
+# Departments: the office creates, renames, merges, deactivates and reactivates its own -----------
+
+OFFICE_MANAGES_DEPARTMENTS = gettext_lazy("只有本地质强办可以管理部门")
+NAME_REQUIRED = gettext_lazy("名称：请填写部门名称")
+NAME_TOO_LONG = gettext_lazy("名称：不能超过%(max)s个字")
+NAME_TAKEN = gettext_lazy("名称：本区已有部门或别名“%(name)s”")
+NAME_UNCHANGED = gettext_lazy("名称：新名称与现用名称相同")
+CODE_TAKEN = gettext_lazy("代码：本区已有部门使用代码“%(code)s”")
+KIND_INVALID = gettext_lazy("类型：请选择单位或集合名称")
+MERGED_CANNOT_CHANGE = gettext_lazy("部门：%(name)s已并入%(into)s，不能再更名、合并或恢复")
+MERGE_INTO_ITSELF = gettext_lazy("合并对象：不能把部门并入它自己")
+MERGE_OTHER_JURISDICTION = gettext_lazy("合并对象：不能并入其他行政区的部门")
+MERGE_INTO_INACTIVE = gettext_lazy("合并对象：%(name)s已停用，不能并入")
+MERGE_COLLECTIVE = gettext_lazy("合并对象：集合名称（如“各成员单位”）不能合并，也不能被并入，请选择具体单位")
+MERGE_REASON_REQUIRED = gettext_lazy("合并依据：请写明合并的依据，例如机构改革文件")
+ALREADY_INACTIVE = gettext_lazy("部门：%(name)s已停用")
+ALREADY_ACTIVE = gettext_lazy("部门：%(name)s在用，无需恢复")
+STILL_IN_USE = gettext_lazy(
+    "部门：%(name)s仍承担以下工作：%(uses)s。请先调整这些任务的责任部门或合并到新部门"
+)
+IN_USE_SHOWN = 5
+NAME_MAX = Department._meta.get_field("name").max_length
+
+
+@dataclass(frozen=True)
+class DepartmentMerge:
+    """What a merge did: the people whose roles in the source ended (the office adds again
+    those who go on reporting for the merged department) and what the apps above moved."""
+
+    source: Department
+    into: Department
+    people: list[str] = field(default_factory=list)
+    moved: dict[str, int] = field(default_factory=dict)
+
+
+def _require_office_of_departments(actor, jurisdiction_id: int) -> None:
+    if not user_scope(actor).is_office_of(jurisdiction_id):
+        raise PermissionDenied(OFFICE_MANAGES_DEPARTMENTS)
+
+
+def _lock_jurisdiction(jurisdiction_id: int) -> Jurisdiction:
+    """Department writes of one jurisdiction take turns: a name is checked against names and
+    aliases (two tables no single constraint spans), and two offices' clicks must not both pass."""
+    return Jurisdiction.objects.select_for_update().get(pk=jurisdiction_id)
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(NAME_REQUIRED, field="name")
+    if len(name) > NAME_MAX:
+        raise ApplicationError(NAME_TOO_LONG % {"max": NAME_MAX}, field="name")
+    return name
+
+
+def _name_conflict(*, jurisdiction: Jurisdiction, name: str, exclude: Department | None = None) -> str | None:
+    """The name or alias of another department of the jurisdiction that a name would be read as
+    (compared as department_resolve compares: without width, spaces, punctuation, with or
+    without the 市/县/区 prefix), or None when the name is free."""
+    key = normalise_name(name)
+    prefix = jurisdiction_prefix(jurisdiction)
+    keys = {key}
+    if prefix:
+        keys.add(prefix + key)
+        if key.startswith(prefix):
+            keys.add(key[len(prefix) :])
+    names = [
+        *Department.objects.filter(jurisdiction=jurisdiction).values_list("name", "pk"),
+        *DepartmentAlias.objects.filter(jurisdiction=jurisdiction).values_list("name", "department_id"),
+    ]
+    exclude_pk = exclude.pk if exclude is not None else None
+    return next(
+        (printed for printed, pk in names if pk != exclude_pk and normalise_name(printed) in keys), None
+    )
+
+
+@transaction.atomic
+def department_create(
+    *, jurisdiction: Jurisdiction, actor, name: str, code: str = "", kind: str = Department.Kind.UNIT
+) -> Department:
+    """A new department's name may be no name or alias of another department of the jurisdiction."""
+    _require_office_of_departments(actor, jurisdiction.pk)
+    jurisdiction = _lock_jurisdiction(jurisdiction.pk)
+    name = _clean_name(name)
+    code = (code or "").strip()
+    if kind not in Department.Kind.values:
+        raise ApplicationError(KIND_INVALID, field="kind")
+    taken = _name_conflict(jurisdiction=jurisdiction, name=name)
+    if taken:
+        raise ApplicationError(NAME_TAKEN % {"name": taken}, field="name")
+    if code and Department.objects.filter(jurisdiction=jurisdiction, code=code).exists():
+        raise ApplicationError(CODE_TAKEN % {"code": code}, field="code")
+    department = Department.objects.create(jurisdiction=jurisdiction, name=name, code=code, kind=kind)
+    audit_record(
+        actor=actor,
+        action="department.create",
+        obj=department,
+        jurisdiction=jurisdiction,
+        summary=_("新增部门%(name)s") % {"name": name},
+        after={"name": name, "code": code, "kind": kind},
+    )
+    return department
+
+
+@transaction.atomic
+def department_rename(*, department: Department, actor, name: str, note: str = "") -> Department:
+    """A renamed department keeps its old name as an alias (old documents still resolve to it);
+    the new name may be no other department's name or alias, and taking back one of its own
+    aliases removes that alias."""
+    _require_office_of_departments(actor, department.jurisdiction_id)
+    jurisdiction = _lock_jurisdiction(department.jurisdiction_id)
+    department = Department.objects.select_related("successor").get(pk=department.pk)
+    name = _clean_name(name)
+    if department.successor_id:
+        raise ApplicationError(
+            MERGED_CANNOT_CHANGE % {"name": department.name, "into": department.successor.name}, field="name"
+        )
+    if name == department.name:
+        raise ApplicationError(NAME_UNCHANGED, field="name")
+    taken = _name_conflict(jurisdiction=jurisdiction, name=name, exclude=department)
+    if taken:
+        raise ApplicationError(NAME_TAKEN % {"name": taken}, field="name")
+    old = department.name
+    # Its own alias that reads as the new name is the name now, no longer an alias.
+    retaken = [a.pk for a in department.aliases.all() if normalise_name(a.name) == normalise_name(name)]
+    DepartmentAlias.objects.filter(pk__in=retaken).delete()
+    department.name = name
+    department.save(update_fields=["name"])
+    if normalise_name(old) != normalise_name(name):
+        note = (note or "").strip() or _("%(year)s年更名前名称") % {"year": timezone.localdate().year}
+        DepartmentAlias.objects.update_or_create(
+            jurisdiction=jurisdiction, name=old, defaults={"department": department, "note": note[:128]}
+        )
+    audit_record(
+        actor=actor,
+        action="department.rename",
+        obj=department,
+        jurisdiction=jurisdiction,
+        summary=_("%(old)s更名为%(new)s") % {"old": old, "new": name},
+        before={"name": old},
+        after={"name": name, "note": note},
+    )
+    return department
+
+
+@transaction.atomic
+def department_merge(*, source: Department, into: Department, actor, reason: str) -> DepartmentMerge:
+    """After an institutional reform one unit is merged into another of the same jurisdiction:
+    the source is deactivated with the other as its successor, its names become the other's
+    aliases, the other joins its collective names, the apps above move its work (the
+    department_merged signal) and its people's roles end; its old reports stay with it."""
+    _require_office_of_departments(actor, source.jurisdiction_id)
+    jurisdiction = _lock_jurisdiction(source.jurisdiction_id)
+    source = Department.objects.select_related("successor").get(pk=source.pk)
+    into = Department.objects.get(pk=into.pk)
+    reason = (reason or "").strip()
+    if source.successor_id:
+        raise ApplicationError(
+            MERGED_CANNOT_CHANGE % {"name": source.name, "into": source.successor.name}, field="into"
+        )
+    if into.pk == source.pk:
+        raise ApplicationError(MERGE_INTO_ITSELF, field="into")
+    if into.jurisdiction_id != source.jurisdiction_id:
+        raise ApplicationError(MERGE_OTHER_JURISDICTION, field="into")
+    if source.is_collective or into.is_collective:
+        raise ApplicationError(MERGE_COLLECTIVE, field="into")
+    if not into.is_active:
+        raise ApplicationError(MERGE_INTO_INACTIVE % {"name": into.name}, field="into")
+    if not reason:
+        raise ApplicationError(MERGE_REASON_REQUIRED, field="reason")
+
+    names = [source.name, *source.aliases.values_list("name", flat=True)]
+    DepartmentAlias.objects.filter(department=source).update(department=into)
+    DepartmentAlias.objects.update_or_create(
+        jurisdiction=jurisdiction,
+        name=source.name,
+        defaults={
+            "department": into,
+            "note": (
+                _("%(year)s年并入%(into)s前名称") % {"year": timezone.localdate().year, "into": into.name}
+            )[:128],
+        },
+    )
+    into.collectives.add(*source.collectives.all())
+    source.successor = into
+    source.is_active = False
+    source.save(update_fields=["successor", "is_active"])
+    people = _memberships_end(source)
+
+    moved: dict[str, int] = {}
+    for _receiver, answer in department_merged.send(
+        sender=Department, source=source, into=into, actor=actor, reason=reason
+    ):
+        for what, count in (answer or {}).items():
+            moved[what] = moved.get(what, 0) + count
+    audit_record(
+        actor=actor,
+        action="department.merge",
+        obj=source,
+        jurisdiction=jurisdiction,
+        summary=_("%(source)s并入%(into)s：%(reason)s")
+        % {"source": source.name, "into": into.name, "reason": reason},
+        before={"is_active": True, "successor": None},
+        after={"successor": into.name, "aliases_moved": names, "people_ended": people, **moved},
+    )
+    return DepartmentMerge(source=source, into=into, people=people, moved=moved)
+
+
+def _memberships_end(department: Department) -> list[str]:
+    """The liaisons' and heads' roles in a merged department end (moving them would open the
+    other department's reports to them); an account left with no role cannot sign in."""
+    memberships = list(
+        Membership.objects.filter(department=department, is_active=True).select_related("user")
+    )
+    Membership.objects.filter(pk__in=[m.pk for m in memberships]).update(is_active=False)
+    users = {m.user_id: m.user for m in memberships}
+    still_active = set(
+        Membership.objects.filter(user_id__in=users, is_active=True).values_list("user_id", flat=True)
+    )
+    get_user_model().objects.filter(pk__in=set(users) - still_active).update(is_active=False)
+    return sorted({_person_name(user) for user in users.values()})
+
+
+@transaction.atomic
+def department_deactivate(*, department: Department, actor) -> Department:
+    """A department that still leads or joins a task in force of a current plan, or reports an
+    indicator, cannot be deactivated: its work would be left with nobody."""
+    _require_office_of_departments(actor, department.jurisdiction_id)
+    jurisdiction = _lock_jurisdiction(department.jurisdiction_id)
+    department = Department.objects.get(pk=department.pk)
+    if not department.is_active:
+        raise ApplicationError(ALREADY_INACTIVE % {"name": department.name})
+    uses = [
+        label
+        for _receiver, labels in department_in_use.send(sender=Department, department=department)
+        for label in labels or []
+    ]
+    if uses:
+        shown = "；".join(uses[:IN_USE_SHOWN]) + (_("等") if len(uses) > IN_USE_SHOWN else "")
+        raise ApplicationError(STILL_IN_USE % {"name": department.name, "uses": shown})
+    department.is_active = False
+    department.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="department.deactivate",
+        obj=department,
+        jurisdiction=jurisdiction,
+        summary=_("停用%(name)s") % {"name": department.name},
+        before={"is_active": True},
+        after={"is_active": False},
+    )
+    return department
+
+
+@transaction.atomic
+def department_reactivate(*, department: Department, actor) -> Department:
+    """A deactivated department may be used again, unless it was merged into another."""
+    _require_office_of_departments(actor, department.jurisdiction_id)
+    jurisdiction = _lock_jurisdiction(department.jurisdiction_id)
+    department = Department.objects.select_related("successor").get(pk=department.pk)
+    if department.successor_id:
+        raise ApplicationError(
+            MERGED_CANNOT_CHANGE % {"name": department.name, "into": department.successor.name}
+        )
+    if department.is_active:
+        raise ApplicationError(ALREADY_ACTIVE % {"name": department.name})
+    department.is_active = True
+    department.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="department.reactivate",
+        obj=department,
+        jurisdiction=jurisdiction,
+        summary=_("恢复%(name)s") % {"name": department.name},
+        before={"is_active": False},
+        after={"is_active": True},
+    )
+    return department

@@ -11,8 +11,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+# The department signals live in a module of their own, which the services import (this one
+# imports the middleware, which leads back to the services); they are named here too.
+from .department_signals import department_in_use, department_merged
 from .models import AuditEvent
 from .selectors import user_home_jurisdiction
+
+__all__ = ["department_in_use", "department_merged"]
 
 USERNAME_MAX = 150
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import department_views, views
 
 app_name = "responsibilities"
 
@@ -11,4 +11,17 @@ urlpatterns = [
     path("people/<int:pk>/move/", views.person_move, name="person_move"),
     path("people/contacts.xlsx", views.contacts_export, name="contacts_export"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("departments/new/", department_views.department_create, name="department_create"),
+    path("departments/<int:pk>/rename/", department_views.department_rename, name="department_rename"),
+    path("departments/<int:pk>/merge/", department_views.department_merge, name="department_merge"),
+    path(
+        "departments/<int:pk>/deactivate/",
+        department_views.department_deactivate,
+        name="department_deactivate",
+    ),
+    path(
+        "departments/<int:pk>/reactivate/",
+        department_views.department_reactivate,
+        name="department_reactivate",
+    ),
 ]
