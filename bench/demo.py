@@ -19,6 +19,44 @@ from responsibilities.services import departments_ensure, jurisdiction_ensure, u
 SAMPLES_DIR = Path(settings.BASE_DIR) / "fixtures" / "samples"
 DEMO_PASSWORD = "Demo@2026"
 
+# What 太仓市's office confirmed in the import review, where the import's proposal (the unit
+# the target's clause names, else the task's first lead unit) is not the department that keeps
+# the figure: the plan prints one department list per goal or task (市市场监管局、住建局、交运局…),
+# and 二(一) is led by 各成员单位 alone, for which the review proposes no one. Each name reaches
+# targets_create_for_tasks as the department the document states for the indicator.
+DEMO_REPORTING = {
+    "太仓市": {
+        "制造业产品质量合格率": "市市场监管局",
+        "消费品质量合格率": "市市场监管局",
+        "公众质量总体满意度指数": "市市场监管局",
+        "游客满意度": "市文体广旅局",
+        "获得扬子杯等省级优质工程奖项": "市住建局",
+        "农产品质量安全检测综合合格率": "市农业农村局",
+        "大中型工程质量竣工一次验收合格率": "市住建局",
+        "新增A级质量信用企业": "市市场监管局",
+        "遴选瞪羚企业": "市科技局",
+        "认定独角兽培育企业": "市科技局",
+        "有效高企数": "市科技局",
+        "科技型中小企业入库评价数": "市科技局",
+        "新增市级以上企业技术中心": "市工信局",
+        "实施省市关键核心技术攻关项目": "市科技局",
+        "规模以上企业建立首席质量官制度比例": "市市场监管局",
+        "中小微企业建立首席质量官制度比例": "市市场监管局",
+        "快递物流到货时间": "市交运局",
+        "新辟优化公交线路": "市交运局",
+        "客运班线定制化率": "市交运局",
+        "新增养老机构床位": "市民政局",
+        "新建老年人日间照料服务中心(站)": "市民政局",
+        "提档升级老年人日间照料服务中心": "市民政局",
+        "老年人家庭适老化改造": "市民政局",
+        "农村养老服务设施覆盖率": "市民政局",
+        "全市新增或改造绿地": "市住建局",
+        "口袋公园": "市住建局",
+        "完成全市营造林": "市资规局",
+        "新建省级绿美村庄": "市资规局",
+    },
+}
+
 
 def sample_paths() -> list[Path]:
     return sorted(SAMPLES_DIR.glob("*.json"))
@@ -48,7 +86,21 @@ def sample_load(path: Path) -> Plan:
         source_name=fixture["doc"],
         source_text=source.read_text(encoding="utf-8") if source.exists() else "",
     )
-    return plan_save_document(jurisdiction=jurisdiction, meta=meta, document=fixture)
+    return plan_save_document(
+        jurisdiction=jurisdiction, meta=meta, document=demo_reporting_confirmed(fixture)
+    )
+
+
+def demo_reporting_confirmed(fixture: dict) -> dict:
+    """The sample's targets with the reporting departments its office confirmed (DEMO_REPORTING)."""
+    chosen = DEMO_REPORTING.get(fixture["jurisdiction"]["name"], {})
+    targets = [
+        dict(target, reporting_department=chosen[target["indicator"]])
+        if target["indicator"] in chosen
+        else target
+        for target in fixture["targets"]
+    ]
+    return {**fixture, "targets": targets}
 
 
 def demo_users_create() -> list[tuple[str, str, str]]:

@@ -15,6 +15,13 @@ from django.utils.translation import gettext as _
 from programmes.models import Plan, path_label
 from responsibilities.models import Department, Jurisdiction
 from responsibilities.selectors import department_name_index, department_resolve
+from targets.services import (
+    NamedDepartment,
+    department_names_known,
+    departments_named_in,
+    reporting_department_propose,
+    sentence_around,
+)
 
 from .models import PlanImport
 from .services import normalise_path
@@ -91,10 +98,10 @@ class PrintedName:
         return self.department is None
 
 
-def plan_import_names(*, plan_import: PlanImport) -> list[PrintedName]:
+def plan_import_names(*, plan_import: PlanImport, index: dict | None = None) -> list[PrintedName]:
     """The draft's printed names, each resolved through the jurisdiction's names and aliases."""
     jurisdiction = plan_import.jurisdiction
-    index = department_name_index(jurisdiction)
+    index = department_name_index(jurisdiction) if index is None else index
     by_id = {str(d.pk): d for d in index.values()}
     names = []
     for name, tasks in draft_names(plan_import.extraction).items():
@@ -109,6 +116,175 @@ def plan_import_names(*, plan_import: PlanImport) -> list[PrintedName]:
             )
         )
     return names
+
+
+def name_is_collective(name: str) -> bool:
+    """A printed name the jurisdiction does not know stands for several units when it says so:
+    各成员单位, 各县(区)人民政府."""
+    return name.startswith("各")
+
+
+def printed_named(printed: PrintedName) -> NamedDepartment:
+    """A printed name as the reporting rule sees it: the department it resolves or is mapped to,
+    or a name still to become a department."""
+    department = printed.department or printed.chosen
+    if department is not None:
+        return NamedDepartment(printed.name, department, department.is_collective)
+    return NamedDepartment(printed.name, None, name_is_collective(printed.name))
+
+
+# The reporting department's select: a unit's id, a printed name this import makes into a
+# department, or the office's answer that the indicator has none.
+REPORTING_NONE = "none"
+REPORTING_NAME = "n:"
+
+
+@dataclass
+class Reporting:
+    """Who reports a draft target's indicator, as the review shows it: the select's value, the
+    department's name, why (the indicator already has one, the office chose, or the proposal's
+    source), the value the rule proposes, and what the office must still settle."""
+
+    value: str = ""
+    label: str = ""
+    source: str = ""  # existing, office, document, clause, sentence, lead, participating, or ""
+    proposal: str = ""
+    problem: str = ""
+
+    @property
+    def is_fixed(self) -> bool:
+        """An indicator already in the jurisdiction keeps its reporting department."""
+        return self.source == "existing"
+
+    @property
+    def basis(self) -> str:
+        """Why this department, as the review says it under the select."""
+        return {
+            "existing": _("已有指标，沿用其报送部门，本次导入不作改动"),
+            "office": _("质强办已选择"),
+            "document": _("建议：方案为该指标列明的部门"),
+            "clause": _("建议：指标原文点名的部门"),
+            "sentence": _("建议：指标所在句点名的部门"),
+            "lead": _("建议：任务的牵头部门"),
+            "participating": _("建议：任务的参与部门"),
+        }.get(self.source, "")
+
+
+def _reporting_value(named: NamedDepartment | None) -> tuple[str, str]:
+    """The select's value and the name it shows for a proposed or chosen department name."""
+    if named is None:
+        return "", ""
+    unit = named.unit
+    if unit is not None:
+        return str(unit.pk), unit.name
+    if named.department is None and not named.collective:
+        return REPORTING_NAME + named.name, named.name
+    return "", ""
+
+
+def plan_import_reporting(
+    *, plan_import: PlanImport, names: list[PrintedName], index: dict | None = None
+) -> list[Reporting]:
+    """Each draft target's reporting department: an indicator already in the jurisdiction keeps
+    its own; else the office's choice; else the proposal (targets.services.
+    reporting_department_propose); a placed target with none is a decision the office must make."""
+    from targets.models import Indicator
+
+    jurisdiction = plan_import.jurisdiction
+    index = department_name_index(jurisdiction) if index is None else index
+    extraction = plan_import.extraction
+    by_printed = {p.name: printed_named(p) for p in names}
+    known = department_names_known(
+        jurisdiction=jurisdiction, index=index, extra=[by_printed[p.name] for p in names if p.is_unknown]
+    )
+    tasks = {normalise_path(t["path"]): t for t in extraction.get("tasks", [])}
+    targets = extraction.get("targets", [])
+    existing = {
+        (i.name, i.unit): i
+        for i in Indicator.objects.filter(
+            jurisdiction=jurisdiction,
+            name__in={t.get("indicator") or "" for t in targets},
+            reporting_department__isnull=False,
+        ).select_related("reporting_department")
+    }
+    units = {str(d.pk): d for d in index.values() if d.is_active and not d.is_collective}
+    clauses: dict[tuple, list[str]] = {}
+    for target in targets:
+        clauses.setdefault(normalise_path(target.get("task_path") or []), []).append(target.get("text") or "")
+    reporting = []
+    for target in targets:
+        indicator = existing.get((target.get("indicator") or "", target.get("unit") or ""))
+        if indicator is not None:
+            department = indicator.reporting_department
+            reporting.append(Reporting(str(department.pk), department.name, "existing", str(department.pk)))
+            continue
+        path = normalise_path(target.get("task_path") or [])
+        task = tasks.get(path)
+        proposal, source = _propose(
+            target, task=task, by_printed=by_printed, known=known, others=clauses[path]
+        )
+        reporting.append(
+            _reporting_chosen(
+                target, task=task, proposal=proposal, source=source, by_printed=by_printed, units=units
+            )
+        )
+    return reporting
+
+
+def _propose(
+    target: dict, *, task: dict | None, by_printed: dict, known, others
+) -> tuple[tuple[str, str], str]:
+    """The rule's proposal for a draft target, as the select's (value, name), and its source."""
+    stated = None
+    if target.get("reporting_department"):
+        found = departments_named_in(str(target["reporting_department"]), known=known)
+        stated = found[0] if found else None
+    text = target.get("text") or ""
+    task = task or {}
+    proposal = reporting_department_propose(
+        clause=text,
+        sentence=sentence_around(task.get("text") or "", text),
+        lead=[by_printed[n] for n in task.get("lead") or [] if n in by_printed],
+        participating=[by_printed[n] for n in task.get("participating") or [] if n in by_printed],
+        known=known,
+        stated=stated,
+        others=others,
+    )
+    value = _reporting_value(proposal.named)
+    return value, proposal.source if value[0] else ""
+
+
+def _reporting_chosen(target: dict, *, task, proposal, source, by_printed, units) -> Reporting:
+    """The office's choice where it made one (still valid), else the proposal, with what is
+    left to settle."""
+    where = target_where(target)
+    choice = str(target.get("reporting") or "")
+    if choice == REPORTING_NONE:
+        return Reporting(REPORTING_NONE, "", "office", proposal[0])
+    if choice in units:
+        return Reporting(choice, units[choice].name, "office", proposal[0])
+    if choice.startswith(REPORTING_NAME) and choice[len(REPORTING_NAME) :] in by_printed:
+        value, label = _reporting_value(by_printed[choice[len(REPORTING_NAME) :]])
+        if value:
+            return Reporting(value, label, "office", proposal[0])
+    if choice:
+        # A department closed, or a name edited away, since the office chose it.
+        problem = _("%(where)s：所选报送部门已不可用，请重新选择") % {"where": where}
+        return Reporting("", "", "", proposal[0], problem)
+    if proposal[0] or task is None:
+        return Reporting(proposal[0], proposal[1], source, proposal[0])
+    printed = [*(task.get("lead") or []), *(task.get("participating") or [])]
+    if not printed:
+        why = _("任务没有责任部门")
+    elif all(by_printed[n].collective for n in printed if n in by_printed):
+        why = _("“%(name)s”是集合名称") % {"name": "、".join(printed)}
+    else:
+        why = _("“%(name)s”不是在用的单位") % {"name": "、".join(printed)}
+    problem = _("%(where)s：未指定报送部门（%(why)s）：请选择报送部门，或选择“不设报送部门”") % {
+        "where": where,
+        "why": why,
+    }
+    return Reporting("", "", "", "", problem)
 
 
 def plan_import_warnings(*, plan_import: PlanImport, names: list[PrintedName]) -> list[dict]:
@@ -353,10 +529,18 @@ def draft_decisions(extraction: dict) -> dict:
 
 
 def plan_import_open_decisions(
-    *, plan_import: PlanImport, names: list[PrintedName], duplicates: list[Plan], elsewhere: list[str]
+    *,
+    plan_import: PlanImport,
+    names: list[PrintedName],
+    duplicates: list[Plan],
+    elsewhere: list[str],
+    reporting: list[Reporting] | None = None,
 ) -> list[str]:
     """What the office still has to decide before the draft can become a plan, in Chinese."""
     open_items = list(draft_problems(plan_import.extraction))
+    if reporting is None:
+        reporting = plan_import_reporting(plan_import=plan_import, names=names)
+    open_items += [r.problem for r in reporting if r.problem]
     unit = _("段") if plan_import.source_name.lower().endswith(".docx") else _("行")
     where = draft_names(plan_import.extraction, unit=unit)
     for printed in names:

@@ -19,10 +19,14 @@ from .drafts import (
     DUPLICATE_KEEP,
     DUPLICATE_REPLACE,
     NEW,
+    REPORTING_NAME,
+    REPORTING_NONE,
     PrintedName,
+    Reporting,
     commitment_text,
     draft_decisions,
     item_changed,
+    name_is_collective,
     target_placement_problem,
     target_problems,
     target_where,
@@ -140,6 +144,7 @@ class TargetRow:
     commitment: str = ""
     problems: list[str] = field(default_factory=list)  # what the office must still decide
     changed: bool = False
+    reporting: Reporting | None = None
 
 
 @dataclass
@@ -173,7 +178,8 @@ class NameRow:
 
 class PlanImportReviewForm(forms.Form):
     """One form for the whole draft, so the review works without JavaScript: every task's
-    title and departments, every target's values, and the choice for each unknown name."""
+    title and departments, every target's values and reporting department, and the choice for
+    each unknown name."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("方案标题"), max_length=200)
@@ -191,6 +197,7 @@ class PlanImportReviewForm(forms.Form):
         plan_import: PlanImport,
         names: list[PrintedName],
         departments,
+        reporting: list[Reporting],
         duplicates=(),
         elsewhere=(),
         **kwargs,
@@ -204,6 +211,8 @@ class PlanImportReviewForm(forms.Form):
         self.tasks = plan_import.extraction.get("tasks", [])
         self.targets = plan_import.extraction.get("targets", [])
         self.names = names
+        self.departments = list(departments)
+        self.reporting = list(reporting)
         self.duplicates = list(duplicates)
         self.elsewhere = list(elsewhere)
         task_choices = [("", _("— 请选择所属任务 —"))] + [
@@ -213,11 +222,14 @@ class PlanImportReviewForm(forms.Form):
         self.task_index = {normalise_path(task["path"]): i for i, task in enumerate(self.tasks)}
         for i, task in enumerate(self.tasks):
             self._add_task_fields(i, task)
+        reporting_choices = self._reporting_choices()
         for j, target in enumerate(self.targets):
             self._add_target_fields(j, target, task_choices=task_choices)
-        self._add_name_fields(names, departments)
+            self._add_reporting_field(j, reporting_choices)
+        self._add_name_fields(names, self.departments)
         self._add_decision_fields(draft_decisions(plan_import.extraction))
         self.problems: list[tuple[str, str]] = []
+        self.refused = False  # a posted value no page offers: nothing of the post is saved
 
     def _add_task_fields(self, i: int, task: dict) -> None:
         """A task's title and its lead and participating departments, as printed; and 删除."""
@@ -282,6 +294,67 @@ class PlanImportReviewForm(forms.Form):
             label=_("无单位"), required=False, initial=bool(target.get("no_unit"))
         )
         self.fields[prefix + "delete"] = forms.BooleanField(label=_("删除此指标"), required=False)
+
+    def _reporting_choices(self) -> list[tuple[str, str]]:
+        """The units that may report an indicator: the jurisdiction's active units, then the
+        names this import will make into departments (or has still to map)."""
+        units = [(str(d.pk), d.name) for d in self.departments if d.is_active and not d.is_collective]
+        pending = [
+            (
+                REPORTING_NAME + p.name,
+                gettext("%(name)s（本次导入新建）") % {"name": p.name}
+                if p.choice == NEW
+                else gettext("%(name)s（尚未对应部门）") % {"name": p.name},
+            )
+            for p in self.names
+            if p.is_unknown and p.chosen is None and not name_is_collective(p.name)
+        ]
+        return [*units, *pending, (REPORTING_NONE, gettext("不设报送部门（该指标无需报送）"))]
+
+    def _add_reporting_field(self, j: int, choices: list[tuple[str, str]]) -> None:
+        """The department that will report the target's indicator, the proposal preselected; an
+        indicator already in the jurisdiction keeps its own and has no field."""
+        reporting = self.reporting[j]
+        if reporting.is_fixed:
+            return
+        # A CharField with a select, like the comparator: clean() names the target in its message.
+        head = [("", gettext("— 请选择报送部门 —"))] if not reporting.value else []
+        self.fields[f"g{j}_reporting"] = forms.CharField(
+            label=_("报送部门"),
+            required=False,
+            initial=reporting.value,
+            widget=forms.Select(choices=[*head, *choices]),
+        )
+
+    def clean(self):
+        """A reporting department is one of the select's: a posted id of another jurisdiction, of
+        a collective name or of no department at all is refused, naming the target."""
+        cleaned = super().clean()
+        self.refused = False
+        departments = {str(d.pk): d for d in self.departments}
+        for j, target in enumerate(self.targets):
+            name = f"g{j}_reporting"
+            if name not in self.fields or name not in cleaned:
+                continue
+            value = cleaned[name]
+            # "" is the proposal, whatever it is by now (a page read before the lead changed).
+            offered = {"", *(key for key, _label in self.fields[name].widget.choices)}
+            if value in offered:
+                continue
+            department = departments.get(value)
+            if department is not None and department.is_collective:
+                why = gettext("“%(name)s”是集合名称，不能报送指标") % {"name": department.name}
+            elif department is not None:
+                why = gettext("“%(name)s”已停用") % {"name": department.name}
+            else:
+                why = gettext("所选部门不是本行政区在用的单位")
+            self.refused = True
+            self.add_error(
+                name,
+                gettext("%(where)s：报送部门无效：%(why)s，请从列表中选择")
+                % {"where": target_where(target), "why": why},
+            )
+        return cleaned
 
     def _add_name_fields(self, names: list[PrintedName], departments) -> None:
         """For each printed name the jurisdiction does not know: a department, or new."""
@@ -357,6 +430,12 @@ class PlanImportReviewForm(forms.Form):
                 "no_unit": bool(typed(prefix + "no_unit", False)),
                 "delete": bool(typed(prefix + "delete", False)),
             }
+            posted = cleaned.get(prefix + "reporting")
+            if posted is not None and (posted or self.reporting[j].value):
+                # The proposal left as it was stays a proposal, so it follows a changed lead; a
+                # select left at "请选择" leaves the draft as it was (a choice since closed stays
+                # a decision to make).
+                change["reporting"] = "" if posted == self.reporting[j].proposal else posted
             chosen = parse_int(typed(prefix + "task"), low=0, high=len(self.tasks) - 1)
             if chosen is not None:
                 change["task_path"] = list(self.tasks[chosen]["path"])
@@ -394,10 +473,15 @@ class PlanImportReviewForm(forms.Form):
         targets_by_path: dict[tuple, list[TargetRow]] = {}
         for j, target in enumerate(self.targets):
             fields = {key: self[f"g{j}_{key}"] for key in ("task", *self._target_keys, "no_unit", "delete")}
+            if f"g{j}_reporting" in self.fields:
+                fields["reporting"] = self[f"g{j}_reporting"]
             placement = target_placement_problem(target, task_paths=task_paths)
-            problems = ([placement] if placement else []) + [
-                message for _field, message in target_problems(target, where=target_where(target))
-            ]
+            reporting = self.reporting[j]
+            problems = (
+                ([placement] if placement else [])
+                + [message for _field, message in target_problems(target, where=target_where(target))]
+                + ([reporting.problem] if reporting.problem else [])
+            )
             targets_by_path.setdefault(normalise_path(target.get("task_path") or []), []).append(
                 TargetRow(
                     j,
@@ -406,6 +490,7 @@ class PlanImportReviewForm(forms.Form):
                     commitment_text(target),
                     problems=problems,
                     changed=item_changed(target, FOUND_TARGET_KEYS),
+                    reporting=reporting,
                 )
             )
         printed = {p.name: p for p in self.names}

@@ -26,16 +26,20 @@ from .drafts import (
     INDICATOR_MAX,
     NAME_MAX,
     NEW,
+    REPORTING_NONE,
     TASK_TITLE_MAX,
     UNIT_MAX,
     draft_decisions,
     draft_names,
     issued_on_of,
+    name_is_collective,
     plan_import_duplicates,
     plan_import_elsewhere,
     plan_import_names,
     plan_import_open_decisions,
+    plan_import_reporting,
     plan_meta_of,
+    target_where,
     task_label,
 )
 from .intake import read_upload
@@ -279,7 +283,8 @@ def plan_import_update(*, plan_import: PlanImport, actor, edits: DraftEdits) -> 
 @transaction.atomic
 def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
     """A draft becomes a plan whole or not at all: every printed name must resolve or be mapped
-    (mapped names become aliases, "new" ones new departments), then the plan is saved."""
+    (mapped names become aliases, "new" ones new departments), every target's reporting
+    department be settled, then the plan is saved with the departments the office confirmed."""
     plan_import = PlanImport.objects.select_for_update().select_related("jurisdiction").get(pk=plan_import.pk)
     if not plan_import.is_draft:
         raise Conflict(_("该导入已%(status)s，不能再次确认") % {"status": plan_import.get_status_display()})
@@ -289,6 +294,7 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
     _require_confirmable(plan_import, names=names, departments=departments)
     _duplicates_apply(plan_import, actor=actor)
     _departments_apply(plan_import, names=names, departments=departments)
+    document = _reporting_confirmed(plan_import)
     plan = plan_save_document(
         jurisdiction=jurisdiction,
         meta=PlanMeta(
@@ -302,13 +308,41 @@ def plan_import_confirm(*, plan_import: PlanImport, actor) -> Plan:
             source_name=plan_import.source_name,
             source_text=plan_import.source_text,
         ),
-        document=plan_import.extraction,
+        document=document,
     )
     plan_import.status = PlanImport.Status.CONFIRMED
     plan_import.plan = plan
     plan_import.save(update_fields=["status", "plan", "updated_at"])
     _audit(actor, "plan_import.confirm", plan, jurisdiction, plan.title)
     return plan
+
+
+def _reporting_confirmed(plan_import: PlanImport) -> dict:
+    """The draft with each target carrying the unit that will report its indicator (or None, as
+    the office said), read once the names are departments: an indicator already in the
+    jurisdiction carries nothing and keeps its own."""
+    names = plan_import_names(plan_import=plan_import)
+    reporting = plan_import_reporting(plan_import=plan_import, names=names)
+    problems = [r.problem for r in reporting if r.problem]
+    if problems:
+        raise ApplicationError(
+            _("还有%(count)s处需要决定，尚未导入：%(items)s")
+            % {"count": len(problems), "items": "；".join(problems[:5])}
+        )
+    targets = []
+    for target, choice in zip(plan_import.extraction.get("targets", []), reporting, strict=True):
+        if choice.is_fixed:
+            targets.append(target)
+        elif choice.value.isdigit():
+            targets.append({**target, "reporting_department_id": int(choice.value)})
+        elif choice.value == REPORTING_NONE:
+            targets.append({**target, "reporting_department_id": None})
+        else:
+            raise ApplicationError(
+                _("%(where)s：未指定报送部门：请选择报送部门，或选择“不设报送部门”")
+                % {"where": target_where(target)}
+            )
+    return {**plan_import.extraction, "targets": targets}
 
 
 def targets_split_unplaced(document: dict) -> tuple[dict, list[dict]]:
@@ -427,7 +461,7 @@ def plan_import_document(
 
 def _new_department(name: str) -> dict:
     # 各成员单位, 各县(区)人民政府: a collective name, whose members the office adds later.
-    kind = Department.Kind.COLLECTIVE if name.startswith("各") else Department.Kind.UNIT
+    kind = Department.Kind.COLLECTIVE if name_is_collective(name) else Department.Kind.UNIT
     return {"name": name, "kind": kind}
 
 

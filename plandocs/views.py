@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from qualitycity.errors import ApplicationError
 from qualitycity.params import query_choice
-from responsibilities.models import Department
+from responsibilities.selectors import department_name_index
 
 from .access import draft_get_rw_for_user, import_jurisdictions_for_user, plan_get_for_export
 from .drafts import (
@@ -25,6 +25,7 @@ from .drafts import (
     plan_import_elsewhere,
     plan_import_names,
     plan_import_open_decisions,
+    plan_import_reporting,
     plan_import_warnings,
 )
 from .forms import PlanImportReviewForm, PlanImportUploadForm
@@ -70,11 +71,16 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 
 
 def _review_form(plan_import: PlanImport, data=None) -> PlanImportReviewForm:
+    # One read of the jurisdiction's departments and names serves the printed names, the
+    # reporting proposals and both selects.
+    index = department_name_index(plan_import.jurisdiction)
+    names = plan_import_names(plan_import=plan_import, index=index)
     return PlanImportReviewForm(
         data,
         plan_import=plan_import,
-        names=plan_import_names(plan_import=plan_import),
-        departments=Department.objects.filter(jurisdiction=plan_import.jurisdiction).order_by("name"),
+        names=names,
+        departments=sorted(set(index.values()), key=lambda d: (d.name, d.pk)),
+        reporting=plan_import_reporting(plan_import=plan_import, names=names, index=index),
         duplicates=plan_import_duplicates(plan_import=plan_import),
         elsewhere=plan_import_elsewhere(plan_import=plan_import),
     )
@@ -92,7 +98,11 @@ def _render_review(request, plan_import: PlanImport, form: PlanImportReviewForm,
         "unknown_names": any(printed.is_unknown for printed in form.names),
         "warnings": warnings,
         "open_decisions": plan_import_open_decisions(
-            plan_import=plan_import, names=form.names, duplicates=form.duplicates, elsewhere=form.elsewhere
+            plan_import=plan_import,
+            names=form.names,
+            duplicates=form.duplicates,
+            elsewhere=form.elsewhere,
+            reporting=form.reporting,
         ),
         "decisions": draft_decisions(plan_import.extraction),
         "source_lines": plan_import.source_text.split("\n"),
@@ -106,10 +116,12 @@ def _render_review(request, plan_import: PlanImport, form: PlanImportReviewForm,
 def _save_typed(request, plan_import: PlanImport) -> tuple[PlanImport, PlanImportReviewForm] | HttpResponse:
     """What the page posted is saved as typed: a task or target not yet right is kept as a
     draft with its message; only a plan field in error (a year out of range) keeps its old
-    value, said in a message. A post without its revision is not the page's (400)."""
+    value, said in a message. A post without its revision, or with a value no select of the page
+    offers (a reporting department of another jurisdiction), is not the page's: nothing is saved
+    and the page comes back with the message (400)."""
     form = _review_form(plan_import, request.POST)
     form.is_valid()
-    if "revision" not in form.cleaned_data:
+    if "revision" not in form.cleaned_data or form.refused:
         return _render_review(request, plan_import, form, status=400)
     plan_import = plan_import_update(plan_import=plan_import, actor=request.user, edits=form.edits())
     for _anchor, message in form.error_summary():

@@ -59,6 +59,14 @@ def form_data(response) -> dict:
     return data
 
 
+def settle_reporting(response, data: dict, value: str) -> list[str]:
+    """The office settles every target the review left without a reporting department (二(一) of
+    sample 003 is led by 各成员单位 alone); the names of the fields it settled."""
+    unset = [f.html_name for f in response.context["form"] if f.name.endswith("_reporting") and not f.value()]
+    data.update(dict.fromkeys(unset, value))
+    return unset
+
+
 def chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
@@ -109,10 +117,13 @@ def test_office_pastes_sample_003_maps_one_unknown_name_and_confirms_a_plan_of_2
     assert not Plan.objects.filter(jurisdiction=city).exists()
     assert (draft.year_start, draft.year_end, draft.kind) == (2022, 2022, Plan.Kind.WORK_POINTS)
 
-    # when they map 市委党校 to the 市委宣传部 and confirm
+    # when they map 市委党校 to the 市委宣传部, have 市市场监管局 report the four goals of 二(一)
+    # (led by 各成员单位, so the review proposes no one), and confirm
     data = form_data(review)
     [field] = [f for f in review.context["form"] if f.label == "市委党校"]
     data[field.html_name] = str(Department.objects.get(jurisdiction=city, name="市委宣传部").pk)
+    market = Department.objects.get(jurisdiction=city, name="市市场监管局")
+    assert len(settle_reporting(review, data, str(market.pk))) == 4
     response = client.post(reverse("plandocs:plan_import_confirm", args=[draft.pk]), data)
 
     # then the plan exists with all 25 tasks, and the name is now an alias
@@ -135,6 +146,7 @@ def test_a_new_department_is_created_on_confirm_when_the_office_chooses_new(clie
     data = form_data(review)
     [field] = [f for f in review.context["form"] if f.label == "市委党校"]
     data[field.html_name] = "new"
+    settle_reporting(review, data, "none")
 
     client.post(reverse("plandocs:plan_import_confirm", args=[draft.pk]), data)
 
@@ -455,7 +467,8 @@ def test_the_review_page_of_a_25_task_plan_costs_a_fixed_number_of_queries(
     url = reverse("plandocs:plan_import_review", args=[PlanImport.objects.get().pk])
     client.get(url)
     # session, user, the draft, the user's roles (the scope and the header's), departments with
-    # aliases (2: the name index), the departments for the select, and the session saved on
+    # aliases (2: the name index, which also fills both selects), the indicators already in the
+    # jurisdiction (whose reporting department stays), and the session saved on
     # every request (savepoint, update, release), and the checks beside the plan: plans of the
     # same 文号 or title, the jurisdiction's children and the other jurisdictions' names —
     # whatever the plan's size.
