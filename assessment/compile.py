@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes.models import Assignment, Plan
+from programmes.models import Assignment, Plan, Task
 from qualitycity.errors import Conflict
 from qualitycity.formats import decimal_text
 from reports.models import DepartmentReport, ReportingPeriod, TaskEntry
@@ -67,6 +67,10 @@ DEFAULT_WEIGHTS = [
 
 class AssessmentFrozen(Conflict):
     """The period's assessment is published; it never changes."""
+
+
+class PlanNotInForce(Conflict):
+    """A draft or archived plan is not assessed."""
 
 
 def q(value) -> Decimal:
@@ -208,9 +212,25 @@ def scheme_ensure(*, plan: Plan) -> AssessmentScheme:
     return scheme
 
 
+def require_plan_in_force(*, plan: Plan) -> None:
+    """Only an active plan is assessed: a draft is not yet in force, an archived plan has left
+    the assessment (its published results stay readable)."""
+    if plan.status == Plan.Status.ARCHIVED:
+        raise PlanNotInForce(_("《%(plan)s》已归档，不再考核") % {"plan": plan.title})
+    if plan.status != Plan.Status.ACTIVE:
+        raise PlanNotInForce(_("《%(plan)s》还是草稿，开始执行后才能考核") % {"plan": plan.title})
+
+
+def tasks_assessed(*, plan: Plan):
+    """The tasks a plan is assessed on: those in force. A withdrawn task (撤销) leaves every
+    criterion, its reports kept as history."""
+    return Task.objects.in_force().filter(plan=plan)
+
+
 def plan_departments(*, plan: Plan):
-    """The units assessed on a plan: every unit named in it, directly or through a collective."""
-    named = Assignment.objects.filter(task__plan=plan).values("department_id")
+    """The units assessed on a plan: every unit named in a task in force of it, directly or
+    through a collective."""
+    named = Assignment.objects.filter(task__in=tasks_assessed(plan=plan)).values("department_id")
     return (
         Department.objects.units()
         .active()
@@ -235,7 +255,7 @@ def periods_assessed(*, plan: Plan, period: AssessmentPeriod, as_of: dt.date) ->
 
 
 def _tasks_by_department(plan: Plan, departments: list[Department]):
-    """Every department's tasks in the plan (path labels), and the tasks it leads."""
+    """Every department's tasks in force in the plan (path labels), and the tasks it leads."""
     members: dict[int, set[int]] = defaultdict(set)  # collective → unit ids
     through = Department.members.through
     for collective_id, unit_id in through.objects.filter(to_department__in=departments).values_list(
@@ -244,7 +264,7 @@ def _tasks_by_department(plan: Plan, departments: list[Department]):
         members[collective_id].add(unit_id)
     tasks: dict[int, dict[int, str]] = defaultdict(dict)
     leads: dict[int, set[int]] = defaultdict(set)
-    rows = Assignment.objects.filter(task__plan=plan).values_list(
+    rows = Assignment.objects.filter(task__in=tasks_assessed(plan=plan)).values_list(
         "task_id", "task__path", "task__title", "department_id", "role"
     )
     from programmes.models import path_label
@@ -330,7 +350,9 @@ def assessment_compute(
     filled = _filled_entries(plan, latest_submitted)
     progress(40, _("评估目标完成情况"))
 
-    targets = list(Target.objects.filter(task__plan=plan).select_related("task__plan", "indicator"))
+    targets = list(
+        Target.objects.filter(task__in=tasks_assessed(plan=plan)).select_related("task__plan", "indicator")
+    )
     facts = _Facts(
         periods=periods,
         firsts=firsts,
@@ -358,7 +380,7 @@ def _filled_entries(plan: Plan, latest_submitted: dict) -> dict[int, set[tuple[i
     report_keys = {r.pk: key for key, r in latest_submitted.items()}
     filled: dict[int, set[tuple[int, int]]] = defaultdict(set)
     entries = (
-        TaskEntry.objects.filter(report_id__in=list(report_keys), task__plan=plan)
+        TaskEntry.objects.filter(report_id__in=list(report_keys), task__in=tasks_assessed(plan=plan))
         .exclude(progress="")
         .values_list("report_id", "task_id")
     )
@@ -501,8 +523,9 @@ def assessment_compile(
     progress: Callable[[int, str], None] | None = None,
 ) -> Assessment:
     """Compiling replaces the plan's draft for the period in one transaction; a published
-    assessment is frozen and refuses a re-run."""
+    assessment is frozen and refuses a re-run, and a plan not in force (draft, archived) refuses."""
     as_of = as_of or timezone.localdate()
+    require_plan_in_force(plan=plan)
     require_period_open(plan=plan, period=period)
     figures = assessment_compute(plan=plan, period=period, as_of=as_of, progress=progress)
     return _write(plan=plan, period=period, figures=figures, actor=actor, as_of=as_of)
@@ -540,6 +563,8 @@ def _write(*, plan, period, figures, actor, as_of) -> Assessment:
     # then replaces the first one's draft.
     scheme = AssessmentScheme.objects.select_for_update().get(plan=plan)
     require_period_open(plan=plan, period=period)
+    # The plan may have been archived while the figures were computed.
+    require_plan_in_force(plan=Plan.objects.only("title", "status").get(pk=plan.pk))
     old = Assessment.objects.filter(
         plan=plan, start=period.start, end=period.end, status=Assessment.Status.DRAFT
     ).first()

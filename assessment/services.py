@@ -20,7 +20,14 @@ from responsibilities.models import Department
 from responsibilities.services import audit_record
 
 from .access import department_check_member, plan_check_office
-from .compile import AssessmentFrozen, assessment_compile, require_period_open, results_rank, scheme_ensure
+from .compile import (
+    AssessmentFrozen,
+    assessment_compile,
+    require_period_open,
+    require_plan_in_force,
+    results_rank,
+    scheme_ensure,
+)
 from .models import (
     Assessment,
     AssessmentItem,
@@ -232,6 +239,7 @@ def assessment_run_request(*, plan: Plan, period: AssessmentPeriod, actor=None) 
     running returns that one; a published period refuses."""
     if actor is not None:
         plan_check_office(plan=plan, user=actor)
+    require_plan_in_force(plan=plan)
     require_period_open(plan=plan, period=period)
     run, created = AssessmentRun.objects.get_or_create(
         plan=plan,

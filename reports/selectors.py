@@ -53,9 +53,12 @@ def report_page(*, report: DepartmentReport) -> ReportPage:
         )
     )
     values = list(report.values.select_related("indicator"))
+    # The commitments each value answers: those of the tasks in force of the due plans, as
+    # department_indicators_due finds the indicators.
     targets = Target.objects.filter(
         indicator__in=[v.indicator_id for v in values],
         task__plan__in=plans_due(period=report.period).values("pk"),
+        task__withdrawn_at__isnull=True,
     ).select_related("indicator", "task__plan")
     targets_by_indicator: dict[int, list[Target]] = defaultdict(list)
     for target in targets:

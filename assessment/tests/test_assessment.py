@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from assessment.compile import AssessmentFrozen, assessment_compile, ranks
+from assessment.compile import AssessmentFrozen, PlanNotInForce, assessment_compile, ranks
 from assessment.exporters import assessment_files_render
 from assessment.models import Assessment, AssessmentRun, CriterionKind
 from assessment.periods import assessment_period, last_closed_periods
@@ -20,6 +20,8 @@ from assessment.services import (
     self_assessment_submit,
 )
 from assessment.tests.assessment_data import AFTER, FIRST_QUARTER, months, run_tasks_here, submit
+from programmes.editor import plan_archive, task_withdraw
+from programmes.models import Plan
 from qualitycity.errors import ApplicationError
 from targets.models import Measurement
 from tests.factories import AssignmentFactory, IndicatorFactory, TargetFactory, TaskFactory
@@ -314,6 +316,56 @@ def test_a_job_compiles_renders_files_and_points_at_its_result(cast, django_capt
     from assessment.services import assessment_run_execute
 
     assert assessment_run_execute(run_id=run.pk).assessment_id == run.assessment_id
+
+
+# Plans and tasks not in force -----------------------------------------------------------------
+
+
+def test_a_withdrawn_task_leaves_its_leads_completeness_and_targets_and_its_reports_stay(cast):
+    # given a second task 市市场监管局 leads, with a target it met, reported all quarter
+    second = TaskFactory(plan=cast.plan, number="2", path=["2"], title="开展质量品牌建设")
+    AssignmentFactory(task=second, department=cast.department)
+    indicator = IndicatorFactory(jurisdiction=cast.jurisdiction, name="品牌培育数", unit="个")
+    TargetFactory(task=second, indicator=indicator, comparator=">=", value=3)
+    Measurement.objects.create(
+        indicator=indicator, period_start=dt.date(2026, 3, 1), period_end=dt.date(2026, 3, 31), value=5
+    )
+    for period in months(cast, 1, 2, 3):
+        submit(period, cast.department)
+    # when the office withdraws it and the quarter is compiled
+    task_withdraw(plan=cast.plan, actor=cast.office, task=second, reason="并入品牌建设专项")
+    assessment = compile_quarter(cast)
+    # then only the task in force counts, and it has no target
+    assert score_of(assessment, cast.department, CriterionKind.COMPLETENESS).raw == "已填报 3/3（100.00%）"
+    assert score_of(assessment, cast.department, CriterionKind.TARGETS).raw == "无应考核目标"
+    # and the withdrawn task's three months of progress are still there
+    assert second.entries.exclude(progress="").count() == 3
+
+
+def test_a_compile_job_for_a_plan_archived_meanwhile_fails_saying_why(
+    cast, django_capture_on_commit_callbacks
+):
+    # given a compile queued, and the plan archived before the job runs
+    months(cast, 1, 2, 3)
+    with django_capture_on_commit_callbacks(execute=False):
+        run = assessment_run_request(plan=cast.plan, period=FIRST_QUARTER, actor=cast.office)
+    plan_archive(plan=cast.plan, actor=cast.office, reason="本年度工作已完成")
+    # when the job runs
+    from assessment.services import assessment_run_execute
+
+    run = assessment_run_execute(run_id=run.pk)
+    # then it failed, saying why, and wrote nothing
+    assert run.status == AssessmentRun.Status.FAILED
+    assert run.error == "《甲市质量强市工作要点》已归档，不再考核"
+    assert not Assessment.objects.exists()
+
+
+def test_a_draft_plan_is_not_assessed(cast):
+    months(cast, 1, 2, 3)
+    Plan.objects.filter(pk=cast.plan.pk).update(status=Plan.Status.DRAFT)
+    cast.plan.refresh_from_db()
+    with pytest.raises(PlanNotInForce, match="还是草稿"):
+        compile_quarter(cast)
 
 
 # Self-assessment -----------------------------------------------------------------------------

@@ -5,6 +5,10 @@ number of tasks, targets, months or departments (the office dashboard's query-co
 it to that). Every figure is read fresh when a dashboard is built; the view keeps the built
 page under the data's fingerprint (dashboard_data_fingerprint), so a write renews it.
 
+Only the tasks in force of the active plans count (selection.tasks_shown): a draft plan is not
+yet in force, an archived plan or a withdrawn task has left the programme, and each stays
+readable on its own page.
+
 One module per concern: the filters and what they select, the reporting record and ranking,
 the dashboard's figures and lists, the department and task pages, the data's fingerprint.
 Who may see what is in dashboards.access.
@@ -40,9 +44,11 @@ from .selection import (
     Selection,
     TaskRow,
     current_statuses,
+    plans_shown,
     selected_tasks,
     selection_from,
     selection_of_month,
+    tasks_shown,
 )
 
 __all__ = [
@@ -67,6 +73,7 @@ __all__ = [
     "department_page",
     "month_label",
     "period_figures",
+    "plans_shown",
     "records_ranked",
     "report_state",
     "reporting_records",
@@ -77,6 +84,7 @@ __all__ = [
     "target_trend",
     "task_page",
     "task_rows",
+    "tasks_shown",
     "tasks_by_section",
     "trend_points",
 ]

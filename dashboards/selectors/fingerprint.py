@@ -16,6 +16,7 @@ SELECT
   (SELECT MAX(id) FROM targets_measurement),
   (SELECT MAX(updated_at) FROM programmes_plan),
   (SELECT COUNT(*) FROM programmes_plan),
+  (SELECT SUM(revision) FROM programmes_plan),
   (SELECT MAX(id) FROM programmes_task),
   (SELECT MAX(id) FROM targets_target),
   (SELECT MAX(id) FROM programmes_assignment),
@@ -31,17 +32,19 @@ FINGERPRINT_STATEMENT = "dashboard_data_fingerprint"
 def dashboard_data_fingerprint() -> str:
     """What the dashboard's figures depend on, read in one cheap query: the latest change to
     reports, entries, values, measurements, plans and periods, the newest task, target and
-    assignment, and how many plans, departments and periods there are. Every write through the
-    portal's services changes it (rows are added, or their change time moves; a task or target
-    goes only with its plan).
+    assignment, how many plans, departments and periods there are, and the sum of the plans'
+    revisions. Every write through the portal's services changes it (rows are added, or their
+    change time moves); every change the plan editor makes (a plan archived, a task withdrawn,
+    a target or assignment changed or removed) goes through programmes.revisions.plan_change,
+    which bumps its plan's revision without touching updated_at, so the sum moves.
 
-    Only indexed maxima and counts of the three small tables, so its cost does not grow with
-    the data; global rather than per jurisdiction, so a change anywhere renews every dashboard
-    (over-eager). One blind spot: change times are stamped when a row is saved, not when its
+    Only indexed maxima, counts of the three small tables and one sum over the smallest (plans),
+    so its cost does not grow with the data; global rather than per jurisdiction, so a change
+    anywhere renews every dashboard (over-eager). One blind spot: change times are stamped when a row is saved, not when its
     transaction commits, so a write that commits after a later-stamped one leaves the maxima
     as they were; the next write anywhere, or the cache's expiry, renews the page.
 
-    On PostgreSQL the query is a prepared statement, once per connection: planning its sixteen
+    On PostgreSQL the query is a prepared statement, once per connection: planning its seventeen
     subqueries costs twice what running them does, on every dashboard request. (A pooler in
     front of PostgreSQL must therefore keep a client on one server connection: session pooling,
     or none.)"""

@@ -17,7 +17,7 @@ from targets.status import TargetReading, reading_of_series, targets_with_series
 
 from .figures import trend_points
 from .reporting import DepartmentRecord, report_state
-from .selection import current_statuses
+from .selection import current_statuses, tasks_shown
 
 
 @dataclass
@@ -37,8 +37,8 @@ class DepartmentPage:
 
 
 def department_page(*, department: Department, today: dt.date | None = None) -> DepartmentPage:
-    """A department's tasks, its current report and what came back from the office, and its
-    whole reporting history with the on-time record of the year."""
+    """A department's tasks in force of the active plans, its current report and what came back
+    from the office, and its whole reporting history with the on-time record of the year."""
     today = today or timezone.localdate()
     history = list(
         DepartmentReport.objects.filter(department=department)
@@ -57,7 +57,7 @@ def department_page(*, department: Department, today: dt.date | None = None) -> 
             .order_by("task__plan_id", "task__position")
         )
     named = Assignment.objects.filter(Q(department=department) | Q(department__members=department))
-    involved = Task.objects.filter(pk__in=named.values("task_id"))
+    involved = tasks_shown().filter(pk__in=named.values("task_id"))
     statuses = current_statuses(involved, as_of=today)
     tasks = list(involved.select_related("plan").order_by("plan_id", "position"))
     for task in tasks:

@@ -19,6 +19,19 @@ from reports.models import DepartmentReport, ReportingPeriod, TaskEntry
 from responsibilities.models import Department, Jurisdiction
 
 
+def plans_shown(jurisdiction: Jurisdiction) -> QuerySet:
+    """The plans the dashboards count: the jurisdiction's active ones. A draft is not yet in
+    force and an archived plan is done with; both stay readable on their own plan page."""
+    return Plan.objects.active().filter(jurisdiction=jurisdiction)
+
+
+def tasks_shown() -> QuerySet:
+    """The tasks the dashboards count: those in force (not withdrawn) of an active plan; a
+    withdrawn task keeps its history on its own page."""
+    # A join on the plan rather than a subquery: the callers join it already (jurisdiction).
+    return Task.objects.in_force().filter(plan__status=Plan.Status.ACTIVE)
+
+
 def current_statuses(tasks: QuerySet, *, as_of: dt.date) -> dict[int, str]:
     """Each task's current status: the one its lead department gave in its latest submitted
     report of the twelve months up to the date (latest period, then latest version), found in
@@ -94,12 +107,11 @@ class DashboardFilter(django_filters.FilterSet):
         fields = ["plan", "section", "department", "status", "year", "period"]
 
     def __init__(self, data=None, *, jurisdiction: Jurisdiction, **kwargs):
-        queryset = Task.objects.filter(plan__jurisdiction=jurisdiction)
+        queryset = tasks_shown().filter(plan__jurisdiction=jurisdiction)
         super().__init__(data, queryset=queryset, **kwargs)
         self.jurisdiction = jurisdiction
-        plans = Plan.objects.filter(jurisdiction=jurisdiction).order_by("-year_end", "title")
-        self.filters["plan"].queryset = plans
-        sections = Heading.objects.filter(plan__jurisdiction=jurisdiction, parent__isnull=True)
+        self.filters["plan"].queryset = plans_shown(jurisdiction).order_by("-year_end", "title")
+        sections = Heading.objects.filter(plan__in=plans_shown(jurisdiction), parent__isnull=True)
         plan_id = query_int(data or {}, "plan")
         if plan_id is not None:
             sections = sections.filter(plan_id=plan_id)
@@ -185,7 +197,7 @@ def selection_of_month(*, jurisdiction: Jurisdiction, month: dt.date, today: dt.
     """The whole jurisdiction, unfiltered, with the reporting period that starts in the month."""
     return Selection(
         jurisdiction=jurisdiction,
-        tasks=Task.objects.filter(plan__jurisdiction=jurisdiction),
+        tasks=tasks_shown().filter(plan__jurisdiction=jurisdiction),
         plan=None,
         section=None,
         department=None,

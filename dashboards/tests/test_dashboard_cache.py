@@ -3,13 +3,17 @@
 import datetime as dt
 
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dashboards.selectors import dashboard_data_fingerprint
 from dashboards.selectors import fingerprint as dashboards
+from programmes.editor import plan_archive, task_withdraw
+from programmes.models import Plan
 from reports.models import DepartmentReport
 from reports.services import period_ensure, period_open, report_save_draft, report_submit
+from tests.factories import AssignmentFactory, TaskFactory
 
 
 def main(html: str) -> str:
@@ -89,3 +93,33 @@ def reads_fingerprint(query: dict) -> bool:
     """The fingerprint's query: prepared and executed on PostgreSQL, plain on SQLite."""
     sql = query["sql"].strip()
     return sql == f"EXECUTE {dashboards.FINGERPRINT_STATEMENT}" or sql == dashboards.FINGERPRINT_SQL.strip()
+
+
+def test_withdrawing_a_task_shows_on_the_cached_dashboard_at_once(client, cast):
+    # given a second task in the plan, and the dashboard built and cached with both
+    second = TaskFactory(plan=cast.plan, title="开展质量品牌建设")
+    AssignmentFactory(task=second, department=cast.department)
+    url = reverse("dashboards:dashboard_for", args=[cast.jurisdiction.pk])
+    client.force_login(cast.office)
+    assert "任务 2 项" in main(client.get(url).content.decode())
+    # when the office withdraws it: the task's row changes, the plan's change time does not
+    task_withdraw(plan=cast.plan, actor=cast.office, task=second, reason="并入品牌建设专项")
+    # then the next view counts one task (the plan's revision is in the data's fingerprint)
+    assert "任务 1 项" in main(client.get(url).content.decode())
+
+
+def test_archiving_a_plan_empties_the_cached_dashboard_at_once(client, cast):
+    url = reverse("dashboards:dashboard_for", args=[cast.jurisdiction.pk])
+    client.force_login(cast.office)
+    assert "任务 1 项" in main(client.get(url).content.decode())
+    plan_archive(plan=cast.plan, actor=cast.office, reason="本年度工作已完成")
+    assert "任务 0 项" in main(client.get(url).content.decode())
+
+
+def test_a_plan_revision_alone_changes_the_fingerprint(cast):
+    # given the fingerprint as it stands
+    before = dashboard_data_fingerprint()
+    # when an editor change moves nothing but the plan's revision (as plan_change bumps it)
+    Plan.objects.filter(pk=cast.plan.pk).update(revision=F("revision") + 1)
+    # then the fingerprint moves
+    assert dashboard_data_fingerprint() != before
