@@ -45,6 +45,26 @@ def time_get(client: Client, url: str, *, requests: int, warmup: int = 3) -> Tim
     )
 
 
+def time_cold_get(client: Client, url: str, *, requests: int, renew) -> Timing:
+    """GETs of a cached page, each after `renew()` retired what the cache held: what a reader
+    pays on the first view after a change; the first measured one counts queries."""
+    renew()
+    with count_queries() as counted:
+        _check(client.get(url), url)
+    samples = []
+    for _ in range(requests):
+        renew()
+        t0 = time.perf_counter()
+        _check(client.get(url), url)
+        samples.append((time.perf_counter() - t0) * 1000)
+    return Timing(
+        p95_ms=round(p95(samples), 2),
+        median_ms=round(statistics.median(samples), 2),
+        rps=round(1000 / statistics.mean(samples), 1),
+        queries=counted[0],
+    )
+
+
 @contextmanager
 def count_queries():
     """Counts the SQL statements run; unlike CaptureQueriesContext it survives the

@@ -32,7 +32,7 @@ def tasks_with_details(queryset):
     target_model = Task._meta.get_field("targets").related_model
     return queryset.prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("department")),
-        Prefetch("targets", queryset=target_model.objects.select_related("indicator")),
+        Prefetch("targets", queryset=target_model.objects.select_related("indicator__reporting_department")),
     )
 
 
@@ -43,15 +43,39 @@ class TreeNode:
     item: Heading | Task
 
 
-def plan_tree(*, plan: Plan) -> list[TreeNode]:
-    """The plan's headings and tasks in printed order, each with its depth in the tree."""
+def plan_tree(*, plan: Plan, milestones: bool = False) -> list[TreeNode]:
+    """The plan's headings and tasks in printed order, each with its depth in the tree (and,
+    asked for, each task's milestones: one query more)."""
     headings = list(plan.headings.all())
-    tasks = list(tasks_with_details(plan.tasks.all()))
+    tasks = tasks_with_details(plan.tasks.all())
+    if milestones:
+        tasks = tasks.prefetch_related("milestones")
     nodes = [TreeNode("heading", h.depth, h) for h in headings] + [
         TreeNode("task", len(t.path) - 1, t) for t in tasks
     ]
     nodes.sort(key=lambda node: node.item.position)
     return nodes
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    task_count: int  # tasks in force
+    withdrawn_count: int
+    target_count: int  # targets of tasks in force
+    has_appendix: bool
+
+
+def plan_figures(nodes: list[TreeNode]) -> PlanFigures:
+    """What the plan page says above the tree: tasks and targets in force, tasks withdrawn, and
+    whether the plan has its own 附件 table (which the export then writes by default)."""
+    tasks = [node.item for node in nodes if node.kind == "task"]
+    in_force = [task for task in tasks if task.withdrawn_at is None]
+    return PlanFigures(
+        task_count=len(in_force),
+        withdrawn_count=len(tasks) - len(in_force),
+        target_count=sum(len(task.targets.all()) for task in in_force),
+        has_appendix=any((task.path or [""])[0] == "附件" for task in tasks),
+    )
 
 
 def department_tasks(*, department: Department):

@@ -1,12 +1,18 @@
+import dataclasses
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from qualitycity.params import QueryRequestConfig
+from responsibilities.scope import user_scope
 
 from .access import department_get_for_user, plan_get_for_user, user_may_import_plans
+from .cache import PlanPage, plan_page_get
 from .filters import PlanFilter
-from .selectors import department_tasks, departments_for_user, plan_tree, plans_for_user
+from .selectors import department_tasks, departments_for_user, plan_figures, plan_tree, plans_for_user
 from .tables import PlanTable
 
 
@@ -25,20 +31,26 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as a reference document: its tree is the same for everyone who may see the plan,
+    rendered once per state of the plan and of its jurisdiction's departments and indicators
+    (programmes.cache); the office block above it is the user's own."""
     plan = plan_get_for_user(user=request.user, pk=pk)
-    nodes = plan_tree(plan=plan)
-    task_count = sum(1 for node in nodes if node.kind == "task")
-    target_count = sum(len(node.item.targets.all()) for node in nodes if node.kind == "task")
-    # A plan with its own 附件 table exports that table by default; the whole plan is the option.
-    has_appendix = any(node.kind == "task" and (node.item.path or [""])[0] == "附件" for node in nodes)
+    page = plan_page_get(plan=plan, build=lambda stamp: _plan_page_build(plan, stamp))
     context = {
         "plan": plan,
-        "nodes": nodes,
-        "task_count": task_count,
-        "target_count": target_count,
-        "has_appendix": has_appendix,
+        "page": page,
+        "tree": mark_safe(page.tree),  # noqa: S308  # nosec B308 B703 - our own rendered template
+        "can_edit": user_scope(request.user).is_office_of(plan.jurisdiction_id),
     }
     return render(request, "programmes/plan_detail.html", context)
+
+
+def _plan_page_build(plan, stamp: tuple) -> PlanPage:
+    nodes = plan_tree(plan=plan, milestones=True)
+    figures = plan_figures(nodes)
+    # Rendered without the request: nothing of the user's may enter what everybody is served.
+    tree = render_to_string("programmes/_plan_tree.html", {"plan": plan, "nodes": nodes})
+    return PlanPage(stamp=stamp, tree=tree, **dataclasses.asdict(figures))
 
 
 @login_required

@@ -9,9 +9,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
+from django.urls import reverse
 
 from bench.dashboard import GROWN_MODELS, dashboard_figures
 from bench.data import Scale, seed_large
+from bench.measure import time_cold_get, time_get
 from bench.peak import (
     PEAK_KEYS,
     _Outcome,
@@ -23,6 +25,8 @@ from bench.peak import (
 )
 from bench.reports import reporting_months
 from bench.world import bench_jurisdictions, bench_office_username
+from programmes.cache import jurisdiction_pages_renew
+from programmes.models import Plan
 from reports.models import DepartmentReport, IndicatorValue, ReportingPeriod, TaskEntry
 from reports.services import department_indicators_due, department_tasks_due, value_gaps
 from targets.models import Measurement
@@ -87,6 +91,28 @@ def test_submitted_reports_are_complete_and_their_values_are_the_measurements():
             assert measurement.confirmed == (report.status == DepartmentReport.Status.APPROVED)
     per_month = Counter(Measurement.objects.values_list("indicator_id", "period_end"))
     assert per_month and max(per_month.values()) == 1
+
+
+@pytest.mark.django_db
+def test_the_plan_page_is_timed_from_the_cache_and_apart_built_after_each_renewal():
+    # given the benchmark's first plan and its office signed in
+    seed_large(SMALL)
+    jurisdiction = bench_jurisdictions().order_by("name").first()
+    plan = Plan.objects.filter(jurisdiction=jurisdiction).order_by("pk").first()
+    office = get_user_model().objects.get(username=bench_office_username(int(jurisdiction.name[2:-1])))
+    client = Client()
+    client.force_login(office)
+    url = reverse("programmes:plan_detail", args=[plan.pk])
+
+    # when
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        cached = time_get(client, url, requests=3)
+        built = time_cold_get(
+            client, url, requests=3, renew=lambda: jurisdiction_pages_renew([jurisdiction.pk])
+        )
+
+    # then each timed build read the tree (headings, tasks, assignments, targets, milestones)
+    assert built.queries - cached.queries == 5
 
 
 @pytest.mark.django_db
