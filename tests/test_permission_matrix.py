@@ -26,7 +26,7 @@ from plandocs.models import PlanImport
 from reports.models import DepartmentReport
 from reports.services import period_ensure, period_open
 from responsibilities.models import Membership
-from tests.factories import MembershipFactory, UserFactory, cast_create
+from tests.factories import HeadingFactory, MembershipFactory, TargetFactory, UserFactory, cast_create
 
 USERS = ("anonymous", "office", "liaison", "head", "leader", "liaison_b", "outsider", "auditor")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -44,6 +44,8 @@ LOGGED_IN_200 = "anonymous=302 others=200"
 SCOPED_200 = "anonymous=302 outsider=404 others=200"
 OFFICE_ONLY = "anonymous=302 office=200 outsider=200 others=403"
 REPORT_READERS = "anonymous=302 office=200 liaison=200 head=200 leader=200 others=404"
+PLAN_OFFICE = "anonymous=302 office=200 outsider=404 others=403"
+PLAN_OFFICE_REFUSED = "anonymous=302 office=400 outsider=404 others=403"
 DASHBOARD_OFFICE = "anonymous=302 office=200 leader=200 outsider=200 others=403"
 
 MATRIX = {
@@ -67,6 +69,36 @@ MATRIX = {
     "plandocs:plan_export_docx": row(SCOPED_200),
     "programmes:department_list": row(LOGGED_IN_200),
     "programmes:department_detail": row(SCOPED_200),
+    # the plan editor: the office of the plan's city; the cast's plan is in force and has
+    # reports, so a change without a reason (and deleting it) is refused with a message (400)
+    "programmes:plan_create": row(OFFICE_ONLY),
+    "programmes:plan_edit": row(PLAN_OFFICE),
+    "programmes:plan_update": row(PLAN_OFFICE),
+    "programmes:plan_status": row(PLAN_OFFICE_REFUSED, "POST"),
+    "programmes:plan_delete": row(PLAN_OFFICE_REFUSED, "POST"),
+    "programmes:plan_revisions": row(SCOPED_200),
+    "programmes:heading_create": row(PLAN_OFFICE),
+    "programmes:heading_update": row(PLAN_OFFICE),
+    "programmes:task_create": row(PLAN_OFFICE),
+    "programmes:task_update": row(PLAN_OFFICE),
+    "programmes:task_withdraw": row(PLAN_OFFICE),
+    "programmes:task_reinstate": row(PLAN_OFFICE_REFUSED, "POST"),
+    "programmes:node_move": row(PLAN_OFFICE_REFUSED, "POST"),
+    "programmes:node_delete": row(PLAN_OFFICE_REFUSED, "POST"),
+    "programmes:renumber": row(PLAN_OFFICE_REFUSED, "POST"),
+    # targets and indicators: the office of their city; everyone reads the indicator list
+    "targets:indicator_list": row(LOGGED_IN_200),
+    "targets:indicator_edit": row(PLAN_OFFICE),
+    "targets:target_create": row(PLAN_OFFICE),
+    "targets:target_edit": row(PLAN_OFFICE),
+    # refused without a reason: back to the form with the message
+    "targets:target_delete": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    # departments: the office of their city
+    "responsibilities:department_create": row(OFFICE_ONLY),
+    "responsibilities:department_rename": row(PLAN_OFFICE),
+    "responsibilities:department_merge": row(PLAN_OFFICE),
+    "responsibilities:department_deactivate": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    "responsibilities:department_reactivate": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
     # plan import: the office of the city
     "plandocs:plan_import": row(OFFICE_ONLY),
     "plandocs:plan_import_review": row("anonymous=302 office=200 outsider=404 others=403"),
@@ -241,7 +273,14 @@ def world_create(cast):
         "period": period.pk,
         "draft": draft.pk,
         "membership": Membership.objects.get(user=cast.liaison).pk,
+        "heading": HeadingFactory(plan=cast.plan, number="一", path=["一"], position=0).pk,
     }
+    target = TargetFactory(
+        task=cast.task,
+        indicator__jurisdiction=cast.jurisdiction,
+        indicator__reporting_department=cast.department,
+    )
+    ids.update(target=target.pk, indicator=target.indicator_id)
     ids.update(extra_objects(cast, period))
     return users, ids, Path(evidence.file.path)
 
@@ -335,6 +374,33 @@ ARGS = {
     "responsibilities:person_deactivate": "membership",
     "responsibilities:person_reset_password": "membership",
     "responsibilities:person_move": "membership",
+    "programmes:plan_edit": "plan",
+    "programmes:plan_update": "plan",
+    "programmes:plan_status": lambda ids: {"pk": ids["plan"], "change": "archive"},
+    "programmes:plan_delete": "plan",
+    "programmes:plan_revisions": "plan",
+    "programmes:heading_create": "plan",
+    "programmes:heading_update": lambda ids: {"pk": ids["plan"], "heading_pk": ids["heading"]},
+    "programmes:task_create": "plan",
+    "programmes:task_update": lambda ids: {"pk": ids["plan"], "task_pk": ids["task"]},
+    "programmes:task_withdraw": lambda ids: {"pk": ids["plan"], "task_pk": ids["task"]},
+    "programmes:task_reinstate": lambda ids: {"pk": ids["plan"], "task_pk": ids["task"]},
+    "programmes:node_move": lambda ids: {
+        "pk": ids["plan"],
+        "kind": "task",
+        "node_pk": ids["task"],
+        "step": "up",
+    },
+    "programmes:node_delete": lambda ids: {"pk": ids["plan"], "kind": "task", "node_pk": ids["task"]},
+    "programmes:renumber": "plan",
+    "targets:indicator_edit": "indicator",
+    "targets:target_create": "task",
+    "targets:target_edit": "target",
+    "targets:target_delete": "target",
+    "responsibilities:department_rename": "department",
+    "responsibilities:department_merge": "department",
+    "responsibilities:department_deactivate": "department",
+    "responsibilities:department_reactivate": "department",
 }
 for _name in (
     "report_detail",
@@ -378,6 +444,8 @@ def url_for(name: str, ids: dict) -> str:
     spec = ARGS.get(name)
     if spec is None:
         return reverse(name)
+    if callable(spec):
+        return reverse(name, kwargs=spec(ids))
     key, obj = spec if isinstance(spec, tuple) else ("pk", spec)
     extra = {"extension": "xlsx"} if name == "assessment:assessment_download" else {}
     return reverse(name, kwargs={key: ids[obj], **extra})
