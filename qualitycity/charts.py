@@ -9,6 +9,7 @@ system (or the PDF renderer's) already has. Every label is escaped here; callers
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -204,6 +205,92 @@ def stacked_bar_chart(
                 + "".join(segments)
                 + _text(x + 5, y + 12.5, number(total), fill=MUTED),
             )
+        )
+    return _svg(body, width=width, height=legend_h + 6 + len(rows) * row_h + 4, title=title)
+
+
+BONUS = "#7c3aed"
+PENALTY = "#dc2626"
+
+
+def score_chart(
+    rows: list[tuple[str, Mapping[str, float], float, float, float]],
+    *,
+    series: list[tuple[str, str, str]],
+    width: int = 640,
+    title: str = "",
+    decimals: int = 2,
+    bonus_label: str | None = None,
+    penalty_label: str | None = None,
+    total_label: str | None = None,
+) -> SafeString:
+    """An assessment's scores: per row (label, part per series key, bonus, penalty, total) the
+    parts stacked, the bonus added after them, the penalty struck off the bar's end (hatched),
+    and the total printed at the end, so the bar ends where the ranking's total is (a total kept
+    within bounds by the rules is printed as given, not re-added here)."""
+    title = title or _("得分构成")
+    if not rows:
+        return _empty(title, width)
+    bonus_label = bonus_label or _("加分")
+    penalty_label = penalty_label or _("扣分")
+    total_label = total_label or _("总分")
+    legend_items = [(label, colour) for _k, label, colour in series]
+    legend_items += [(bonus_label, BONUS), (penalty_label, PENALTY)]
+    legend, legend_h = _legend(legend_items, y=0, width=width)
+    label_room = min(max(text_width(label) for label, *_rest in rows) + 8, width * 0.34)
+    totals = [f"{float(total):.{decimals}f}" for *_head, total in rows]
+    total_room = max(text_width(t) for t in totals) + 10
+    bar_room = max(width - label_room - total_room, 20)
+    reach = [
+        sum(float(v or 0) for v in parts.values()) + float(bonus or 0) for _l, parts, bonus, _p, _t in rows
+    ]
+    top = max([100.0, *reach])
+    scale = bar_room / top
+    row_h, bar_h = 26, 16
+    hatch = f"penalty-{zlib.crc32(title.encode()):08x}"  # one id per chart: a page may hold several
+    body = [
+        f'<defs><pattern id="{hatch}" width="4" height="4" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="4" height="4" fill="#fff"/>'
+        f'<line x1="0" y1="0" x2="0" y2="4" stroke="{PENALTY}" stroke-width="2"/></pattern></defs>',
+        *legend,
+    ]
+    for i, ((label, parts, bonus, penalty, total), total_text) in enumerate(zip(rows, totals, strict=True)):
+        y = legend_h + 6 + i * row_h
+        x = label_room
+        segments = []
+        pieces = [(key, name, colour, float(parts.get(key, 0) or 0)) for key, name, colour in series]
+        pieces.append(("bonus", bonus_label, BONUS, float(bonus or 0)))
+        for _key, name, colour, value in pieces:
+            if value <= 0:
+                continue
+            length = value * scale
+            tip = f"{label} · {name}：{number(value)}"
+            segments.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{length:.1f}" height="{bar_h}" fill="{escape(colour)}">'
+                f"<title>{escape(tip)}</title></rect>"
+            )
+            if length >= text_width(number(value), 11) + 6:
+                segments.append(
+                    _text(x + length / 2, y + 12.5, number(value), anchor="middle", fill="#fff", size=11)
+                )
+            x += length
+        penalty = float(penalty or 0)
+        if penalty > 0:
+            length = min(penalty * scale, x - label_room)
+            tip = f"{label} · {penalty_label}：{number(penalty)}"
+            segments.append(
+                f'<rect x="{x - length:.1f}" y="{y:.1f}" width="{length:.1f}" height="{bar_h}" '
+                f'fill="url(#{hatch})" stroke="{PENALTY}" stroke-width="1">'
+                f"<title>{escape(tip)}</title></rect>"
+            )
+        end = label_room + float(total) * scale
+        tip = f"{label}：{total_label} {total_text}"
+        body.append(
+            f'<g class="score-row" data-total="{escape(total_text)}"><title>{escape(tip)}</title>'
+            + _text(label_room - 8, y + 12.5, clip(label, label_room - 8), anchor="end")
+            + "".join(segments)
+            + f'<line x1="{end:.1f}" x2="{end:.1f}" y1="{y - 2:.1f}" y2="{y + bar_h + 2:.1f}" stroke="{INK}" '
+            'stroke-width="1.5"/>' + _text(max(x, end) + 5, y + 12.5, total_text, weight="700") + "</g>"
         )
     return _svg(body, width=width, height=legend_h + 6 + len(rows) * row_h + 4, title=title)
 
