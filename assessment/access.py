@@ -12,13 +12,22 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programmes.access import plan_get_for_user
 from programmes.models import Plan
 from responsibilities.models import Department, Membership
 from responsibilities.selectors import user_scope
 
-from .models import Assessment, AssessmentItem, AssessmentResult, AssessmentRun, CriterionScore
+from .models import (
+    Appeal,
+    AppealFile,
+    Assessment,
+    AssessmentItem,
+    AssessmentResult,
+    AssessmentRun,
+    CriterionScore,
+)
 
 
 def plan_check_office(*, plan: Plan, user) -> None:
@@ -71,12 +80,14 @@ def self_assessment_department_for_user(*, user, pk: int) -> tuple[Plan, Departm
 
 
 def assessment_get_for_user(*, user, pk: int) -> Assessment:
-    """The office and leaders read drafts and published ones; departments only published ones."""
+    """The office and leaders read every version; departments the published ones and the
+    earlier versions an accepted appeal superseded, never a draft."""
     assessment = get_object_or_404(
         Assessment.objects.filter(plan__in=Plan.objects.for_user(user)).select_related("plan__jurisdiction"),
         pk=pk,
     )
-    if not assessment.is_published and not user_scope(user).oversees(assessment.plan.jurisdiction_id):
+    is_draft = assessment.status == Assessment.Status.DRAFT
+    if is_draft and not user_scope(user).oversees(assessment.plan.jurisdiction_id):
         raise Http404(_("考核结果尚未发布"))
     return assessment
 
@@ -124,3 +135,67 @@ def home_plans_for_user(*, user) -> tuple[list[Plan], list[Plan]]:
     plans = list(Plan.objects.for_user(user).active().select_related("jurisdiction"))
     office_plans = [p for p in plans if scope.is_office_of(p.jurisdiction_id)]
     return office_plans, plans if scope.department_ids else []
+
+
+# Appeals (申诉) ----------------------------------------------------------------------------------
+
+APPEAL_OWN_DEPARTMENT = gettext_lazy("只有本单位的联络员或负责人可以对本单位的考核结果申诉")
+APPEAL_FILES_READERS = gettext_lazy("申诉材料只有申诉单位和质强办可以下载")
+
+
+def result_get_for_appeal(*, user, pk: int) -> AssessmentResult:
+    """A result its department's liaison or head may appeal: one the user may not read (another
+    jurisdiction's, an unpublished one, another department's details) is 404; the office and
+    leaders, who read it but do not appeal, get 403."""
+    result = get_object_or_404(
+        AssessmentResult.objects.select_related("assessment__plan__jurisdiction", "department"), pk=pk
+    )
+    assessment_get_for_user(user=user, pk=result.assessment_id)
+    scope = user_scope(user)
+    if result.department_id in scope.department_ids:
+        return result
+    if scope.oversees(result.assessment.plan.jurisdiction_id):
+        raise PermissionDenied(APPEAL_OWN_DEPARTMENT)
+    raise Http404(_("没有这个考核结果"))
+
+
+def appeal_get_for_user(*, user, pk: int) -> Appeal:
+    """An appeal is read by its department's people and by the office and leaders of the plan's
+    jurisdiction; anyone else gets 404."""
+    appeal = get_object_or_404(
+        Appeal.objects.select_related(
+            "assessment__plan__jurisdiction",
+            "result__department",
+            "submitted_by",
+            "decided_by",
+            "reissued_as",
+        ),
+        pk=pk,
+    )
+    scope = user_scope(user)
+    if appeal.result.department_id in scope.department_ids or scope.oversees(
+        appeal.assessment.plan.jurisdiction_id
+    ):
+        return appeal
+    raise Http404(_("没有这个申诉"))
+
+
+def appeal_get_rw_for_user(*, user, pk: int) -> Appeal:
+    """An appeal the user decides: the office of the plan's jurisdiction's, once it may read it."""
+    appeal = appeal_get_for_user(user=user, pk=pk)
+    plan_check_office(plan=appeal.assessment.plan, user=user)
+    return appeal
+
+
+def appeal_file_get_for_user(*, user, pk: int) -> AppealFile:
+    """An appeal's file is downloaded by the appealing department's people and the office only:
+    leaders read the appeal but not its files (403), anyone else gets 404."""
+    record = get_object_or_404(AppealFile.objects.select_related("appeal"), pk=pk)
+    appeal = appeal_get_for_user(user=user, pk=record.appeal_id)
+    scope = user_scope(user)
+    if appeal.result.department_id in scope.department_ids or scope.is_office_of(
+        appeal.assessment.plan.jurisdiction_id
+    ):
+        record.appeal = appeal
+        return record
+    raise PermissionDenied(APPEAL_FILES_READERS)

@@ -1,6 +1,14 @@
 """Compiling an assessment: each department's criteria computed from the reports, bonus,
 penalty and veto items applied, totals ranked, and the plain-language reason for every point lost.
 
+The rules are fair and say so. A criterion with nothing due for a unit (no report due, no target
+whose indicator it reports, not yet rated by the office) does not apply: it gives no points
+either way, and the weights of those that apply are rescaled to the full base; a unit with none
+applying is listed as not ranked, with the reason. A report not submitted by its deadline scores
+nothing for on-time reporting (and, never submitted, nothing for completeness). A target counts
+for the unit that reports its indicator; one nobody assessed reports counts for nobody and is
+listed for the office. A period with a reporting month still open gives a provisional result.
+
 The figures are computed first (reads only, progress reported on the way); then the result is
 written in one transaction that replaces the plan's draft for the period, so a worker killed at
 any point leaves either the old draft or the new one, never half of one.
@@ -22,7 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,11 +96,17 @@ def md(day: dt.date) -> str:
 
 @dataclass
 class CriterionFigure:
+    """One criterion of one unit: the raw figure, the points (against `weight`, the weight it was
+    scored on: the scheme's, or the rescaled one), the reasons for points lost, and whether it
+    applies at all (`applies`: something was due, or the office rated)."""
+
     kind: str
     weight: Decimal
     raw: str
     computed: Decimal
     lost: list[str] = field(default_factory=list)
+    applies: bool = True
+    effective_weight: Decimal | None = None
 
 
 @dataclass
@@ -101,6 +115,16 @@ class DepartmentFigures:
     criteria: list[CriterionFigure]
     adjustments: list[dict] = field(default_factory=list)
 
+    @property
+    def ranked(self) -> bool:
+        """A unit is ranked when at least one criterion with points applies to it."""
+        return any(c.applies and c.weight > 0 for c in self.criteria)
+
+
+def _not_applying(kind: str, weight: Decimal, raw: str, note: str) -> CriterionFigure:
+    """A criterion with nothing due for the unit: no points either way, and the reason."""
+    return CriterionFigure(kind, weight, raw, Decimal(0).quantize(CENT), [note], applies=False)
+
 
 # The criteria ---------------------------------------------------------------------------------
 
@@ -108,10 +132,11 @@ class DepartmentFigures:
 def on_time_figure(
     *, weight: Decimal, periods: list[ReportingPeriod], firsts: dict[int, DepartmentReport]
 ) -> CriterionFigure:
-    """On-time rate: reports submitted by the deadline over reports due; each late or missing
-    report loses an equal share of the weight."""
+    """On-time rate: reports submitted by the deadline over the reports due from the unit (its
+    report for a month whose deadline has passed asked about a task of the plan); each late or
+    missing report loses an equal share of the weight. Nothing due: the criterion does not apply."""
     if not periods:
-        return CriterionFigure(CriterionKind.ON_TIME, weight, "无应报月报", weight)
+        return _not_applying(CriterionKind.ON_TIME, weight, "无应报月报", "本期无应报月报，不计此项")
     share = weight / len(periods)
     lost, on_time = [], 0
     for period in periods:
@@ -134,20 +159,24 @@ def completeness_figure(
     *,
     weight: Decimal,
     periods: list[ReportingPeriod],
+    asked: dict[int, set[int]],
     tasks: dict[int, str],
     filled: set[tuple[int, int]],
 ) -> CriterionFigure:
-    """Completeness: the share of (month, assigned task) pairs with progress written in a
-    submitted report; the points lost are listed task by task with the months missing."""
-    expected = len(periods) * len(tasks)
-    if not expected:
-        return CriterionFigure(CriterionKind.COMPLETENESS, weight, "无应报任务", weight)
+    """Completeness: the share of (month, task) pairs the unit's reports asked about (its tasks in
+    force, in the months due) with progress written in a submitted report; a report never
+    submitted fills nothing. The points lost are listed task by task with the months missing."""
+    expected_pairs = [(p, t) for p in periods for t in tasks if t in asked.get(p.pk, ())]
+    if not expected_pairs:
+        return _not_applying(
+            CriterionKind.COMPLETENESS, weight, "无应填报任务", "本期无应填报的任务进展，不计此项"
+        )
+    expected = len(expected_pairs)
     share = weight / expected
     missing: dict[int, list[ReportingPeriod]] = defaultdict(list)
-    for period in periods:
-        for task_id in tasks:
-            if (period.pk, task_id) not in filled:
-                missing[task_id].append(period)
+    for period, task_id in expected_pairs:
+        if (period.pk, task_id) not in filled:
+            missing[task_id].append(period)
     done = expected - sum(len(v) for v in missing.values())
     lost = [
         f"任务{tasks[task_id]}有{len(months)}期未填报进展（{'、'.join(p.label for p in months[:6])}"
@@ -158,13 +187,27 @@ def completeness_figure(
     return CriterionFigure(CriterionKind.COMPLETENESS, weight, raw, q(share * done), lost)
 
 
-def targets_figure(*, weight: Decimal, targets: list[Target], readings: dict) -> CriterionFigure:
-    """Targets: each target of a task the department leads counts equally; met or on track keeps
-    its share, at risk half, off track or no data reported none; awaiting official statistics
-    does not count."""
-    counted = [t for t in targets if readings[t.pk].status != TargetStatus.AWAITING_DATA]
+def targets_figure(
+    *, weight: Decimal, targets: list[Target], readings: dict, reports_due: bool = True
+) -> CriterionFigure:
+    """Targets: each target whose indicator the unit reports counts equally; met or on track
+    keeps its share, at risk half, off track or no data reported none. Awaiting official
+    statistics does not count, nor does no data while no report has yet been due from the unit.
+    No target left: the criterion does not apply."""
+    counted = [
+        t
+        for t in targets
+        if readings[t.pk].status != TargetStatus.AWAITING_DATA
+        and (reports_due or readings[t.pk].status != TargetStatus.NO_DATA)
+    ]
     if not counted:
-        return CriterionFigure(CriterionKind.TARGETS, weight, "无应考核目标", weight)
+        if not targets:
+            raw, note = "无应考核目标", "本单位不报送本方案目标的指标数据，不计此项"
+        elif reports_due:
+            raw, note = "目标均待统计数据", "所报送指标的目标均待统计部门数据，不计此项"
+        else:
+            raw, note = "目标暂无数据", "本期尚无应报月报，目标暂无数据，不计此项"
+        return _not_applying(CriterionKind.TARGETS, weight, raw, note)
     share = weight / len(counted)
     credit, good, lost = Decimal(0), 0, []
     for target in counted:
@@ -188,9 +231,10 @@ def targets_figure(*, weight: Decimal, targets: list[Target], readings: dict) ->
 
 def rating_figure(*, weight: Decimal, rated: list[tuple[ReportingPeriod, int]]) -> CriterionFigure:
     """The office's rating: the average of the approved reports' ratings (0–100) as a share of
-    the weight; a period with no rating is left out."""
+    the weight; a month not rated is left out, and with no rating at all the criterion does
+    not apply."""
     if not rated:
-        return CriterionFigure(CriterionKind.RATING, weight, "未评分", weight)
+        return _not_applying(CriterionKind.RATING, weight, "未评分", "质强办尚未评分，不计此项")
     average = Decimal(sum(r for _p, r in rated)) / len(rated)
     score = q(weight * average / HUNDRED)
     lost = []
@@ -198,6 +242,24 @@ def rating_figure(*, weight: Decimal, rated: list[tuple[ReportingPeriod, int]]) 
         below = "、".join(f"{p.label}{r}分" for p, r in rated if r < 100)
         lost.append(f"质强办评分平均{pts(average)}分（{below}），扣{pts(weight - score)}分")
     return CriterionFigure(CriterionKind.RATING, weight, f"平均 {pts(average)} 分", score, lost)
+
+
+def effective_weights(weights: list[Decimal], applies: list[bool]) -> list[Decimal]:
+    """The weights of the criteria that apply, rescaled in proportion so that they add up to the
+    scheme's full base (100); a criterion that does not apply weighs 0. The last criterion that
+    applies takes the rounding, so the sum is exact."""
+    full = sum(weights, Decimal(0))
+    counted = sum((w for w, a in zip(weights, applies, strict=True) if a), Decimal(0))
+    zero = Decimal(0).quantize(CENT)
+    if not counted:
+        return [zero] * len(weights)
+    scaled = [q(w * full / counted) if a else zero for w, a in zip(weights, applies, strict=True)]
+    last = max(i for i, (w, a) in enumerate(zip(weights, applies, strict=True)) if a and w > 0)
+    scaled[last] = q(full - sum((v for i, v in enumerate(scaled) if i != last), Decimal(0)))
+    return scaled
+
+
+RESCALED = "；其余各项按比例折算"
 
 
 # Loading the data ------------------------------------------------------------------------------
@@ -240,11 +302,11 @@ def plan_departments(*, plan: Plan):
     )
 
 
-def periods_assessed(*, plan: Plan, period: AssessmentPeriod, as_of: dt.date) -> list[ReportingPeriod]:
-    """The reporting months inside the assessment period whose deadline has passed and in which
-    the plan was due (monthly plans every month, quarterly ones at a quarter's end)."""
+def reporting_months(*, plan: Plan, period: AssessmentPeriod) -> list[ReportingPeriod]:
+    """The jurisdiction's reporting months inside the assessment period in which the plan was due
+    (monthly plans every month, quarterly ones at a quarter's end), whatever their state."""
     rows = ReportingPeriod.objects.filter(
-        jurisdiction_id=plan.jurisdiction_id, start__gte=period.start, end__lte=period.end, deadline__lt=as_of
+        jurisdiction_id=plan.jurisdiction_id, start__gte=period.start, end__lte=period.end
     ).order_by("start")
     return [
         p
@@ -254,8 +316,32 @@ def periods_assessed(*, plan: Plan, period: AssessmentPeriod, as_of: dt.date) ->
     ]
 
 
-def _tasks_by_department(plan: Plan, departments: list[Department]):
-    """Every department's tasks in force in the plan (path labels), and the tasks it leads."""
+def periods_assessed(*, plan: Plan, period: AssessmentPeriod, as_of: dt.date) -> list[ReportingPeriod]:
+    """The reporting months inside the assessment period whose deadline has passed and in which
+    the plan was due (monthly plans every month, quarterly ones at a quarter's end)."""
+    return [p for p in reporting_months(plan=plan, period=period) if p.deadline < as_of]
+
+
+def provisional_reasons(
+    *, period: AssessmentPeriod, months: list[ReportingPeriod], as_of: dt.date
+) -> list[str]:
+    """Why a compile is only provisional: a reporting month of the period not yet closed (its
+    deadline not passed at the data date, or the period not yet closed), or an assessment period
+    not yet over. None: the result is final."""
+    reasons = []
+    for month in months:
+        if month.deadline >= as_of:
+            reasons.append(f"{month.label}报送期尚未截止（截止{md(month.deadline)}）")
+        elif month.status != ReportingPeriod.Status.CLOSED:
+            reasons.append(f"{month.label}报送期尚未关闭（截止{md(month.deadline)}）")
+    if as_of <= period.end:
+        reasons.append(f"考核期至{period.end.year}年{md(period.end)}尚未结束")
+    return reasons
+
+
+def _tasks_by_department(plan: Plan, departments: list[Department]) -> dict[int, dict[int, str]]:
+    """Every department's tasks in force in the plan (path labels), named directly or through a
+    collective name."""
     members: dict[int, set[int]] = defaultdict(set)  # collective → unit ids
     through = Department.members.through
     for collective_id, unit_id in through.objects.filter(to_department__in=departments).values_list(
@@ -263,25 +349,22 @@ def _tasks_by_department(plan: Plan, departments: list[Department]):
     ):
         members[collective_id].add(unit_id)
     tasks: dict[int, dict[int, str]] = defaultdict(dict)
-    leads: dict[int, set[int]] = defaultdict(set)
     rows = Assignment.objects.filter(task__in=tasks_assessed(plan=plan)).values_list(
-        "task_id", "task__path", "task__title", "department_id", "role"
+        "task_id", "task__path", "task__title", "department_id"
     )
     from programmes.models import path_label
 
-    for task_id, path, title, department_id, role in rows:
+    for task_id, path, title, department_id in rows:
         label = f"{path_label(path)}「{title[:24]}」"
         for unit_id in {department_id} | members.get(department_id, set()):
             tasks[unit_id][task_id] = label
-            if role == Assignment.Role.LEAD:
-                leads[unit_id].add(task_id)
-    return tasks, leads
+    return tasks
 
 
 def _reports_by_department(periods: list[ReportingPeriod], departments: list[Department]):
-    """What the reports say, by department: the first version of each period's report (when it
-    was submitted), the latest submitted one per period, and the office's ratings of approved
-    reports not since corrected."""
+    """What the reports say, by department: every version (in month and version order), the first
+    version of each period's report (when it was submitted), the latest submitted one per period,
+    and the office's ratings of approved reports not since corrected."""
     by_period = {p.pk: p for p in periods}
     reports = list(
         DepartmentReport.objects.filter(period__in=periods, department__in=departments)
@@ -308,7 +391,78 @@ def _reports_by_department(periods: list[ReportingPeriod], departments: list[Dep
             and report.rating is not None
         ):
             rated[report.department_id].append((by_period[report.period_id], report.rating))
-    return firsts, latest_submitted, rated
+    return reports, firsts, latest_submitted, rated
+
+
+def _entries_by_department(plan: Plan, reports: list[DepartmentReport], latest_submitted: dict):
+    """Per department, the tasks in force its report of each month asked about (an entry in any
+    version: what was due from it), and the (month, task) pairs whose latest submitted report
+    states progress. One query, whatever the number of reports."""
+    keys = {r.pk: (r.department_id, r.period_id) for r in reports}
+    latest = {r.pk for r in latest_submitted.values()}
+    asked: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    filled: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    if not keys:
+        return asked, filled
+    rows = (
+        TaskEntry.objects.filter(
+            report__period__in={period_id for _d, period_id in keys.values()},
+            report__department__in={department_id for department_id, _p in keys.values()},
+            task__in=tasks_assessed(plan=plan),
+        )
+        .annotate(blank=ExpressionWrapper(Q(progress=""), output_field=BooleanField()))
+        .values_list("report_id", "task_id", "blank")
+        .order_by()
+    )
+    for report_id, task_id, blank in rows.iterator(chunk_size=5000):
+        department_id, period_id = keys[report_id]
+        asked[department_id][period_id].add(task_id)
+        if not blank and report_id in latest:
+            filled[department_id].add((period_id, task_id))
+    return asked, filled
+
+
+def unreported_reason(target: Target, assessed: set[int]) -> str | None:
+    """Why nobody assessed on the plan answers for a target, or None when its indicator's reporting
+    department is one of the units assessed."""
+    reporter = target.indicator.reporting_department
+    if reporter is None:
+        return "指标未指定报送部门"
+    if reporter.pk in assessed:
+        return None
+    if reporter.is_collective:
+        return f"报送部门「{reporter.name}」是集体名称，没有具体报送单位"
+    if not reporter.is_active:
+        return f"报送部门「{reporter.name}」已停用"
+    return f"报送部门「{reporter.name}」未承担本方案在执行的任务，不参加本方案考核"
+
+
+def _targets_by_reporter(plan: Plan, departments: list[Department]):
+    """The plan's targets in force by the unit that reports their indicator, and those nobody
+    assessed reports (with the reason, for the office)."""
+    assessed = {d.pk for d in departments}
+    targets = list(
+        Target.objects.filter(task__in=tasks_assessed(plan=plan)).select_related(
+            "task__plan", "indicator__reporting_department"
+        )
+    )
+    by_reporter: dict[int, list[Target]] = defaultdict(list)
+    unreported = []
+    for target in targets:
+        reason = unreported_reason(target, assessed)
+        if reason is None:
+            by_reporter[target.indicator.reporting_department_id].append(target)
+        else:
+            unreported.append(
+                {
+                    "target_id": target.pk,
+                    "indicator": target.indicator.name,
+                    "commitment": target.commitment,
+                    "task": f"{target.task.path_label}「{target.task.title[:24]}」",
+                    "reason": reason,
+                }
+            )
+    return by_reporter, unreported
 
 
 def _items_by_department(plan: Plan, period: AssessmentPeriod) -> dict[int, list[dict]]:
@@ -328,94 +482,128 @@ def _items_by_department(plan: Plan, period: AssessmentPeriod) -> dict[int, list
     return items
 
 
+@dataclass
+class Compiled:
+    """What a compile found: each unit's figures, the targets nobody reports, and why the result
+    is provisional (empty when final)."""
+
+    figures: list[DepartmentFigures]
+    unreported_targets: list[dict] = field(default_factory=list)
+    provisional: list[str] = field(default_factory=list)
+
+
 def assessment_compute(
     *,
     plan: Plan,
     period: AssessmentPeriod,
     as_of: dt.date,
     progress: Callable[[int, str], None] | None = None,
-) -> list[DepartmentFigures]:
-    """Each assessed department's criteria figures and its bonus, penalty and veto items."""
+) -> Compiled:
+    """Each assessed unit's criteria figures and its bonus, penalty and veto items; the targets
+    nobody reports; whether the period is still open. A bounded number of queries, whatever the
+    number of units, months and tasks."""
     progress = progress or (lambda percent, stage: None)
     scheme = scheme_ensure(plan=plan)
     criteria = list(scheme.criteria.all())
     departments = list(plan_departments(plan=plan))
-    periods = periods_assessed(plan=plan, period=period, as_of=as_of)
+    months = reporting_months(plan=plan, period=period)
+    periods = [p for p in months if p.deadline < as_of]
     progress(10, _("读取月报"))
 
-    firsts, latest_submitted, rated = _reports_by_department(periods, departments)
+    reports, firsts, latest_submitted, rated = _reports_by_department(periods, departments)
     progress(25, _("读取任务进展"))
 
-    tasks, leads = _tasks_by_department(plan, departments)
-    filled = _filled_entries(plan, latest_submitted)
+    tasks = _tasks_by_department(plan, departments)
+    asked, filled = _entries_by_department(plan, reports, latest_submitted)
     progress(40, _("评估目标完成情况"))
 
-    targets = list(
-        Target.objects.filter(task__in=tasks_assessed(plan=plan)).select_related("task__plan", "indicator")
-    )
+    targets, unreported = _targets_by_reporter(plan, departments)
+    reported = [t for rows in targets.values() for t in rows]
     facts = _Facts(
         periods=periods,
         firsts=firsts,
         rated=rated,
         tasks=tasks,
+        asked=asked,
         filled=filled,
-        targets={d.pk: [t for t in targets if t.task_id in leads.get(d.pk, set())] for d in departments},
-        readings=target_readings(targets, as_of=min(period.end, as_of)),
+        targets=targets,
+        readings=target_readings(reported, as_of=min(period.end, as_of)) if reported else {},
     )
     progress(55, _("计算各部门得分"))
 
     items = _items_by_department(plan, period)
     figures = [
-        DepartmentFigures(
-            department, [facts.figure(c, department.pk) for c in criteria], items[department.pk]
-        )
+        DepartmentFigures(department, facts.figures(criteria, department.pk), items[department.pk])
         for department in departments
     ]
     progress(70, _("写入考核结果"))
-    return figures
-
-
-def _filled_entries(plan: Plan, latest_submitted: dict) -> dict[int, set[tuple[int, int]]]:
-    """Per department, the (period, task) pairs whose latest submitted report states progress."""
-    report_keys = {r.pk: key for key, r in latest_submitted.items()}
-    filled: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    entries = (
-        TaskEntry.objects.filter(report_id__in=list(report_keys), task__in=tasks_assessed(plan=plan))
-        .exclude(progress="")
-        .values_list("report_id", "task_id")
-    )
-    for report_id, task_id in entries.iterator(chunk_size=5000):
-        department_id, period_id = report_keys[report_id]
-        filled[department_id].add((period_id, task_id))
-    return filled
+    return Compiled(figures, unreported, provisional_reasons(period=period, months=months, as_of=as_of))
 
 
 @dataclass
 class _Facts:
-    """What the compile read once for every department, and the figure of one criterion."""
+    """What the compile read once for every unit, and the figures of one unit."""
 
     periods: list
     firsts: dict
     rated: dict
     tasks: dict
+    asked: dict
     filled: dict
     targets: dict
     readings: dict
 
-    def figure(self, criterion, department_id: int) -> CriterionFigure:
-        weight = criterion.weight
-        if criterion.kind == CriterionKind.ON_TIME:
-            return on_time_figure(weight=weight, periods=self.periods, firsts=self.firsts[department_id])
-        if criterion.kind == CriterionKind.COMPLETENESS:
+    def due(self, department_id: int) -> list[ReportingPeriod]:
+        """The months whose report was due from the unit: past the deadline, and its report asked
+        about one of its tasks in force in the plan."""
+        mine = set(self.tasks.get(department_id, {}))
+        asked = self.asked.get(department_id, {})
+        return [p for p in self.periods if asked.get(p.pk, set()) & mine]
+
+    def figure(self, kind: str, weight: Decimal, department_id: int, due: list) -> CriterionFigure:
+        if kind == CriterionKind.ON_TIME:
+            return on_time_figure(weight=weight, periods=due, firsts=self.firsts.get(department_id, {}))
+        if kind == CriterionKind.COMPLETENESS:
             return completeness_figure(
                 weight=weight,
-                periods=self.periods,
+                periods=due,
+                asked=self.asked.get(department_id, {}),
                 tasks=self.tasks.get(department_id, {}),
-                filled=self.filled[department_id],
+                filled=self.filled.get(department_id, set()),
             )
-        if criterion.kind == CriterionKind.TARGETS:
-            return targets_figure(weight=weight, targets=self.targets[department_id], readings=self.readings)
-        return rating_figure(weight=weight, rated=self.rated[department_id])
+        if kind == CriterionKind.TARGETS:
+            return targets_figure(
+                weight=weight,
+                targets=self.targets.get(department_id, []),
+                readings=self.readings,
+                reports_due=bool(due),
+            )
+        months = {p.pk for p in due}
+        return rating_figure(
+            weight=weight, rated=[r for r in self.rated.get(department_id, []) if r[0].pk in months]
+        )
+
+    def figures(self, criteria, department_id: int) -> list[CriterionFigure]:
+        """The unit's figure on every criterion: those with nothing due do not apply, and the
+        weights of those that do are rescaled to the scheme's full base, the points with them."""
+        due = self.due(department_id)
+        weights = [c.weight for c in criteria]
+        first = [self.figure(c.kind, c.weight, department_id, due) for c in criteria]
+        applies = [f.applies for f in first]
+        scaled = effective_weights(weights, applies)
+        rescaled = any(f.applies and f.weight > 0 for f in first) and any(
+            not f.applies and f.weight > 0 for f in first
+        )
+        figures = []
+        for criterion, figure, effective in zip(criteria, first, scaled, strict=True):
+            if figure.applies and effective != criterion.weight:
+                figure = self.figure(criterion.kind, effective, department_id, due)
+                figure.weight = criterion.weight
+            elif not figure.applies and rescaled:
+                figure.lost = [line + RESCALED for line in figure.lost]
+            figure.effective_weight = effective
+            figures.append(figure)
+        return figures
 
 
 # Totals and ranking ----------------------------------------------------------------------------
@@ -459,11 +647,11 @@ def ranks(keys: list[tuple[bool, Decimal]]) -> list[int]:
 def results_rank(*, assessment: Assessment) -> None:
     """Recomputes every result's total, grade and rank from its scores (after a final score
     changed); the caller holds the transaction."""
-    scheme = AssessmentScheme.objects.get(plan_id=assessment.plan_id)
+    scheme = scheme_as_compiled(assessment)
     results = list(assessment.results.prefetch_related("scores"))
     for result in results:
         s = standing(
-            scores=[c.score for c in result.scores.all()],
+            scores=[c.score for c in result.scores.all() if c.applies],
             adjustments=result.adjustments,
             bonus_cap=scheme.bonus_cap,
         )
@@ -480,11 +668,13 @@ def results_rank(*, assessment: Assessment) -> None:
     AssessmentResult.objects.bulk_update(
         results, ["base", "bonus", "penalty", "total", "vetoed", "grade", "rank"]
     )
-    assessment.summary = summary_of(results)
+    # The compile's own findings (units not ranked, targets nobody reports, why provisional) stay.
+    assessment.summary = {**assessment.summary, **summary_of(results)}
     assessment.save(update_fields=["summary"])
 
 
 def summary_of(results) -> dict:
+    """The counts of a ranking: units ranked, by grade, the average total, vetoes."""
     grades = {g: sum(1 for r in results if r.grade == g) for g in "ABCD"}
     totals = [r.total for r in results]
     return {
@@ -527,8 +717,22 @@ def assessment_compile(
     as_of = as_of or timezone.localdate()
     require_plan_in_force(plan=plan)
     require_period_open(plan=plan, period=period)
-    figures = assessment_compute(plan=plan, period=period, as_of=as_of, progress=progress)
-    return _write(plan=plan, period=period, figures=figures, actor=actor, as_of=as_of)
+    compiled = assessment_compute(plan=plan, period=period, as_of=as_of, progress=progress)
+    return _write(plan=plan, period=period, compiled=compiled, actor=actor, as_of=as_of)
+
+
+def require_final_result(*, assessment: Assessment) -> None:
+    """A provisional result (compiled while a reporting month of the period was still open) is
+    not published: a published assessment never changes, so it waits for the months to close and
+    a re-run. For assessment_publish to call before publishing (services.py)."""
+    if assessment.provisional:
+        raise Conflict(
+            _("暂定结果不能发布：%(reasons)s。请在报送期截止后重新计算，再发布。")
+            % {
+                "reasons": "；".join(assessment.summary.get("provisional_reasons", []))
+                or _("计算时仍有报送期未截止")
+            }
+        )
 
 
 def _finals_of(old: Assessment) -> dict[tuple[int, str], tuple[Decimal, str]]:
@@ -556,9 +760,9 @@ def _self_scores_of(plan: Plan, period: AssessmentPeriod) -> dict[tuple[int, str
 
 
 @transaction.atomic
-def _write(*, plan, period, figures, actor, as_of) -> Assessment:
+def _write(*, plan, period, compiled: Compiled, actor, as_of) -> Assessment:
     """Stores one compile as the period's draft, replacing an earlier draft but keeping the
-    office's final scores on it."""
+    office's final scores on it; units with no criterion applying are listed, not ranked."""
     # One compile at a time per plan: the scheme row is the lock; a second run waits here and
     # then replaces the first one's draft.
     scheme = AssessmentScheme.objects.select_for_update().get(plan=plan)
@@ -582,16 +786,25 @@ def _write(*, plan, period, figures, actor, as_of) -> Assessment:
         compiled_at=timezone.now(),
         compiled_by=actor if getattr(actor, "is_authenticated", False) else None,
         scheme=_scheme_snapshot(scheme),
+        provisional=bool(compiled.provisional),
     )
     selfs = _self_scores_of(plan, period)
-    results, scores = [], []
-    for figure in figures:
+    results, scores, not_ranked = [], [], []
+    for figure in compiled.figures:
         _test_pause()
+        if not figure.ranked:
+            not_ranked.append(_not_ranked_entry(figure))
+            continue
         row = _criterion_scores(figure, finals=finals, selfs=selfs)
         results.append(_result(assessment, figure, row, scheme))
         scores.append(row)
     _save_ranked(results, scores)
-    assessment.summary = summary_of(results)
+    assessment.summary = {
+        **summary_of(results),
+        "not_ranked": not_ranked,
+        "unreported_targets": compiled.unreported_targets,
+        "provisional_reasons": compiled.provisional,
+    }
     assessment.save(update_fields=["summary"])
     audit_record(
         actor=actor,
@@ -604,6 +817,11 @@ def _write(*, plan, period, figures, actor, as_of) -> Assessment:
             else _("计算%(assessment)s（%(count)s个部门）")
         )
         % {"assessment": assessment, "count": len(results)},
+        after={
+            "provisional": assessment.provisional,
+            "not_ranked": len(not_ranked),
+            "unreported_targets": len(compiled.unreported_targets),
+        },
     )
     if old_files:
         from .models import assessment_storage
@@ -613,6 +831,26 @@ def _write(*, plan, period, figures, actor, as_of) -> Assessment:
     return assessment
 
 
+def scheme_as_compiled(assessment: Assessment) -> AssessmentScheme:
+    """The scheme's thresholds, bonus cap and appeal window as they stood at the compile (kept
+    with the result), so a scheme edited after publication never regrades a re-issued version;
+    the plan's current scheme for a result compiled before the snapshot kept them."""
+    snapshot = assessment.scheme or {}
+    if "grades" not in snapshot or "bonus_cap" not in snapshot:
+        return AssessmentScheme.objects.get(plan_id=assessment.plan_id)
+    current = None
+    if "appeal_days" not in snapshot:
+        current = AssessmentScheme.objects.get(plan_id=assessment.plan_id)
+    return AssessmentScheme(
+        plan_id=assessment.plan_id,
+        grade_a=Decimal(snapshot["grades"]["A"]),
+        grade_b=Decimal(snapshot["grades"]["B"]),
+        grade_c=Decimal(snapshot["grades"]["C"]),
+        bonus_cap=Decimal(snapshot["bonus_cap"]),
+        appeal_days=snapshot["appeal_days"] if current is None else current.appeal_days,
+    )
+
+
 def _scheme_snapshot(scheme: AssessmentScheme) -> dict:
     """The scheme as it stood at the compile, kept with the result so a later change of the
     scheme never rewrites a published ranking."""
@@ -620,6 +858,7 @@ def _scheme_snapshot(scheme: AssessmentScheme) -> dict:
         "year_start_month": scheme.year_start_month,
         "grades": {"A": str(scheme.grade_a), "B": str(scheme.grade_b), "C": str(scheme.grade_c)},
         "bonus_cap": str(scheme.bonus_cap),
+        "appeal_days": scheme.appeal_days,
         "criteria": [
             {"kind": c.kind, "label": c.get_kind_display(), "weight": str(c.weight)}
             for c in scheme.criteria.all()
@@ -627,18 +866,32 @@ def _scheme_snapshot(scheme: AssessmentScheme) -> dict:
     }
 
 
+def _not_ranked_entry(figure: DepartmentFigures) -> dict:
+    """A unit with no criterion applying: listed with the reason, never given points."""
+    reasons = [c.raw for c in figure.criteria if not c.applies]
+    return {
+        "department_id": figure.department.pk,
+        "department": figure.department.name,
+        "reason": f"{'、'.join(reasons)}，不参加排名",
+        "adjustments": figure.adjustments,
+    }
+
+
 def _criterion_scores(figure, *, finals, selfs) -> list[CriterionScore]:
     """A department's score on each criterion, with the office's final score and the
-    department's self-score carried over from the draft it replaces."""
+    department's self-score carried over from the draft it replaces; a final score is not
+    carried onto a criterion that no longer applies (it would count points for nothing)."""
     row = []
     for position, c in enumerate(figure.criteria):
-        final, reason = finals.get((figure.department.pk, c.kind), (None, ""))
+        final, reason = finals.get((figure.department.pk, c.kind), (None, "")) if c.applies else (None, "")
         self_score, justification = selfs.get((figure.department.pk, c.kind), (None, ""))
         row.append(
             CriterionScore(
                 kind=c.kind,
                 position=position,
                 weight=c.weight,
+                applies=c.applies,
+                effective_weight=c.effective_weight,
                 raw=c.raw[:100],
                 computed=c.computed,
                 self_score=self_score,
@@ -653,7 +906,9 @@ def _criterion_scores(figure, *, finals, selfs) -> list[CriterionScore]:
 
 def _result(assessment, figure, row, scheme) -> AssessmentResult:
     """A department's standing from its criterion scores and the office's items, graded."""
-    s = standing(scores=[c.score for c in row], adjustments=figure.adjustments, bonus_cap=scheme.bonus_cap)
+    s = standing(
+        scores=[c.score for c in row if c.applies], adjustments=figure.adjustments, bonus_cap=scheme.bonus_cap
+    )
     return AssessmentResult(
         assessment=assessment,
         department=figure.department,

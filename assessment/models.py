@@ -17,6 +17,8 @@ from programmes.models import Plan
 from qualitycity.storage import PrivateStorage
 from responsibilities.models import Department
 
+from .titles import report_title
+
 
 class CriterionKind(models.TextChoices):
     ON_TIME = "on_time", _("按时报送")
@@ -43,6 +45,9 @@ class AssessmentScheme(models.Model):
     grade_b = models.DecimalField(_("良好（B）最低分"), max_digits=5, decimal_places=1, default=Decimal(80))
     grade_c = models.DecimalField(_("合格（C）最低分"), max_digits=5, decimal_places=1, default=Decimal(60))
     bonus_cap = models.DecimalField(_("加分上限"), max_digits=5, decimal_places=1, default=Decimal(5))
+    appeal_days = models.PositiveSmallIntegerField(
+        _("申诉期（工作日）"), default=5, help_text=_("发布后多少个工作日内可以申诉；0 表示不受理申诉")
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -247,6 +252,12 @@ class AssessmentRun(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("最近心跳"),
+        null=True,
+        blank=True,
+        help_text=_("计算中的任务定时更新；长时间未更新视为工作进程已停止"),
+    )
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
@@ -282,6 +293,7 @@ class Assessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         PUBLISHED = "published", _("已发布")
+        SUPERSEDED = "superseded", _("已被新版本取代")
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("工作方案"), on_delete=models.CASCADE, related_name="assessments"
@@ -301,6 +313,19 @@ class Assessment(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    provisional = models.BooleanField(
+        _("暂定结果"), default=False, help_text=_("计算时考核期内仍有报送期未截止，截止后需重新计算")
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("取代的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        help_text=_("申诉被采纳后重新发布的版本指向原版本，原版本保留"),
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -346,7 +371,9 @@ class Assessment(models.Model):
 
     @property
     def title(self) -> str:
-        return f"{self.plan.title}{self.label}考核通报"
+        """关于…考核结果的通报, with the year once (see assessment.titles)."""
+        single = self.kind == "year" and self.plan.year_start == self.plan.year_end == self.start.year
+        return report_title(plan_title=self.plan.title, label=self.label, single_year=single)
 
 
 class AssessmentResult(models.Model):
@@ -390,6 +417,14 @@ class CriterionScore(models.Model):
     kind = models.CharField(_("考核内容"), max_length=16, choices=CriterionKind.choices)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     weight = models.DecimalField(_("分值"), max_digits=5, decimal_places=1)
+    applies = models.BooleanField(
+        _("适用"),
+        default=True,
+        help_text=_("该单位本期没有应考核的内容或尚未评分时不适用，其余各项按比例折算"),
+    )
+    effective_weight = models.DecimalField(
+        _("折算后分值"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
     raw = models.CharField(_("原始数据"), max_length=100)
     computed = models.DecimalField(_("计算得分"), max_digits=6, decimal_places=2)
     self_score = models.DecimalField(_("自评分"), max_digits=6, decimal_places=2, null=True, blank=True)
@@ -412,3 +447,87 @@ class CriterionScore(models.Model):
     def score(self) -> Decimal:
         """What counts: the office's final score where it set one, else the computed score."""
         return self.computed if self.final is None else self.final
+
+
+class Appeal(models.Model):
+    """A unit's appeal (申诉) against a line of its published result, within the scheme's window
+    of working days; the office accepts it (the result is re-issued as a new version, the old
+    kept) or rejects it, with a reason either way."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待处理")
+        ACCEPTED = "accepted", _("已采纳")
+        REJECTED = "rejected", _("未采纳")
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("考核结果"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    result = models.ForeignKey(
+        AssessmentResult, verbose_name=_("部门考核结果"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    kind = models.CharField(
+        _("申诉事项"), max_length=16, help_text=_("考核内容（如按时报送），或 bonus / penalty / veto / total")
+    )
+    reasons = models.TextField(_("申诉理由"), max_length=3000)
+    requested_score = models.DecimalField(
+        _("申请认定得分"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申诉人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("申诉时间"), auto_now_add=True)
+    decision = models.TextField(_("处理意见"), blank=True, max_length=2000)
+    decided_score = models.DecimalField(_("认定得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    reissued_as = models.ForeignKey(
+        Assessment,
+        verbose_name=_("重新发布的版本"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["assessment", "submitted_at"]
+        verbose_name = _("考核申诉")
+        verbose_name_plural = _("考核申诉")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "kind"], condition=Q(status="pending"), name="appeal_one_pending_per_line"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result.department} {self.kind} {self.get_status_display()}"
+
+
+class AppealFile(models.Model):
+    """A file supporting an appeal: pdf, image, Word or Excel."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name=_("申诉"), on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("文件"), storage=assessment_storage, upload_to="appeals/%Y/%m", max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        ordering = ["appeal", "pk"]
+        verbose_name = _("申诉材料")
+        verbose_name_plural = _("申诉材料")
+
+    def __str__(self) -> str:
+        return self.original_name

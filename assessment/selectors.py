@@ -3,7 +3,10 @@ user may open one object is decided in assessment.access."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from programmes.models import Plan
 from responsibilities.selectors import user_scope
@@ -17,6 +20,30 @@ def assessment_results(*, assessment: Assessment) -> list[AssessmentResult]:
         assessment.results.select_related("department").prefetch_related(
             Prefetch("scores", queryset=CriterionScore.objects.order_by("position"))
         )
+    )
+
+
+@dataclass
+class Findings:
+    """What a compile found beyond the ranking, as the page shows it: why the result is only
+    provisional, the units not ranked and why, and (for the office) the targets nobody reports."""
+
+    provisional_reasons: list[str] = field(default_factory=list)
+    not_ranked: list[dict] = field(default_factory=list)
+    unreported_targets: list[dict] = field(default_factory=list)
+
+
+def assessment_findings(*, assessment: Assessment, for_office: bool) -> Findings:
+    """The compile's findings kept in the assessment's summary; the targets nobody reports are
+    the office's to fix, so only the office sees them. No query."""
+    summary = assessment.summary or {}
+    reasons = summary.get("provisional_reasons") or []
+    if assessment.provisional and not reasons:
+        reasons = [_("计算时仍有报送期未截止")]
+    return Findings(
+        provisional_reasons=reasons if assessment.provisional else [],
+        not_ranked=summary.get("not_ranked") or [],
+        unreported_targets=(summary.get("unreported_targets") or []) if for_office else [],
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessment.periods import AssessmentPeriod
 from reports.models import DepartmentReport, ReportingPeriod
-from reports.services import period_ensure, period_open
+from reports.services import period_close, period_ensure, period_open
 
 FIRST_QUARTER = AssessmentPeriod("quarter", dt.date(2026, 1, 1), dt.date(2026, 3, 31))
 AFTER = dt.date(2026, 4, 20)  # every deadline of the quarter has passed
@@ -22,6 +22,12 @@ def months(cast, *numbers: int) -> list[ReportingPeriod]:
     return [
         period_open(period=period_ensure(jurisdiction=cast.jurisdiction, year=2026, month=m)) for m in numbers
     ]
+
+
+def closed(periods: list[ReportingPeriod]) -> list[ReportingPeriod]:
+    """The months closed, as the daily schedule closes them after their deadline: an assessment
+    of closed months is final and may be published."""
+    return [period_close(period=period) for period in periods]
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:

@@ -19,10 +19,10 @@ from assessment.services import (
     score_set_final,
     self_assessment_submit,
 )
-from assessment.tests.assessment_data import AFTER, FIRST_QUARTER, months, run_tasks_here, submit
+from assessment.tests.assessment_data import AFTER, FIRST_QUARTER, closed, months, run_tasks_here, submit
 from programmes.editor import plan_archive, task_withdraw
 from programmes.models import Plan
-from qualitycity.errors import ApplicationError
+from qualitycity.errors import ApplicationError, Conflict
 from targets.models import Measurement
 from tests.factories import AssignmentFactory, IndicatorFactory, TargetFactory, TaskFactory
 
@@ -57,12 +57,14 @@ def test_on_time_rate_loses_a_share_per_late_or_missing_report_and_says_how_late
     submit(feb, cast.department, on=feb.deadline + dt.timedelta(days=4))
     # when the quarter is compiled
     score = score_of(compile_quarter(cast), cast.department, CriterionKind.ON_TIME)
-    # then one report in three was on time: 30 × 1/3, and both misses are explained
+    # then one report in three was on time; with no target it reports and no rating, on-time and
+    # completeness are rescaled to the full 100 (30 → 60): 60 × 1/3, and both misses are explained
     assert score.raw == "按时 1/3"
-    assert score.computed == Decimal("10.00")
+    assert (score.weight, score.effective_weight) == (Decimal(30), Decimal(60))
+    assert score.computed == Decimal("20.00")
     assert score.lost == [
-        "2026年2月月报逾期4天提交（截止3月5日，3月9日提交），扣10分",
-        "2026年3月月报未报送（截止4月7日），扣10分",
+        "2026年2月月报逾期4天提交（截止3月5日，3月9日提交），扣20分",
+        "2026年3月月报未报送（截止4月7日），扣20分",
     ]
 
 
@@ -77,18 +79,25 @@ def test_completeness_counts_tasks_with_progress_in_submitted_reports_and_names_
     feb_report.entries.filter(task=second).update(progress="")
     # when compiled
     score = score_of(compile_quarter(cast), cast.department, CriterionKind.COMPLETENESS)
-    # then 5 of 6 task-months count: 20 × 5/6
-    assert score.computed == Decimal("16.67")
-    assert score.lost == ["任务2「开展质量品牌建设」有1期未填报进展（2026年2月），扣3.33分"]
+    # then 5 of 6 task-months count: 40 (20 rescaled, as targets and rating do not apply) × 5/6
+    assert score.computed == Decimal("33.33")
+    assert score.lost == ["任务2「开展质量品牌建设」有1期未填报进展（2026年2月），扣6.67分"]
 
 
 def test_targets_keep_full_share_when_met_half_at_risk_none_off_track_and_skip_awaiting_statistics(cast):
-    # given four targets on the task 市市场监管局 leads, measured at the end of March
-    months(cast, 1, 2, 3)
+    # given four targets whose indicators 市市场监管局 reports, measured at the end of March, and
+    # a quarter reported in full and rated (every criterion applies: the weights stay 30/20/30/20)
+    for period in months(cast, 1, 2, 3):
+        submit(period, cast.department, rating=100)
 
     def target(name, value, measured, source="reported"):
         indicator = IndicatorFactory(
-            jurisdiction=cast.jurisdiction, name=name, unit="%", aggregation="latest", source=source
+            jurisdiction=cast.jurisdiction,
+            name=name,
+            unit="%",
+            aggregation="latest",
+            source=source,
+            reporting_department=cast.department,
         )
         if measured is not None:
             Measurement.objects.create(
@@ -113,8 +122,9 @@ def test_targets_keep_full_share_when_met_half_at_risk_none_off_track_and_skip_a
         for line in score.lost
     )
     assert any("服务质量满意度" in line and "明显滞后，当前60%" in line for line in score.lost)
-    # and the participating department is not held to the lead's targets
-    assert score_of(compile_quarter(cast), cast.other_department, CriterionKind.TARGETS).raw == "无应考核目标"
+    # and the participating department, which reports none of them, is not held to them
+    other = score_of(compile_quarter(cast), cast.other_department, CriterionKind.TARGETS)
+    assert (other.raw, other.applies, other.computed) == ("无应考核目标", False, Decimal(0))
 
 
 def test_the_offices_rating_is_the_average_of_approved_reports(cast):
@@ -122,9 +132,10 @@ def test_the_offices_rating_is_the_average_of_approved_reports(cast):
     submit(jan, cast.department, rating=90)
     submit(feb, cast.department, rating=70)
     score = score_of(compile_quarter(cast), cast.department, CriterionKind.RATING)
-    # 20 × 80/100
-    assert score.computed == Decimal("16.00")
-    assert score.lost == ["质强办评分平均80分（2026年1月90分、2026年2月70分），扣4分"]
+    # no target to hold it to: 30/20/20 rescaled to 100, rating 20 → 28.57; 28.57 × 80/100
+    assert score.effective_weight == Decimal("28.57")
+    assert score.computed == Decimal("22.86")
+    assert score.lost == ["质强办评分平均80分（2026年1月90分、2026年2月70分），扣5.71分"]
 
 
 # Bonus, penalty, veto, grades, ranks --------------------------------------------------------
@@ -219,7 +230,8 @@ def test_equal_totals_share_a_place_and_the_next_place_is_skipped():
 
 
 def test_two_departments_with_the_same_total_share_the_rank_in_a_compiled_assessment(cast):
-    # given two departments with nothing submitted: the same total
+    # given two departments with a quarter due and nothing submitted: the same total
+    months(cast, 1, 2, 3)
     assessment = compile_quarter(cast)
     assert sorted(assessment.results.values_list("rank", flat=True)) == [1, 1]
 
@@ -235,10 +247,13 @@ def test_grades_follow_the_offices_thresholds(cast):
         bonus_cap=Decimal(5),
         year_start_month=1,
     )
-    months(cast, 1, 2, 3)
-    # nothing submitted: 0 + 0 + 20 (no targets) + 20 (no rating) = 40 → C
+    jan, feb, _mar = months(cast, 1, 2, 3)
+    submit(jan, cast.department, rating=100)
+    submit(feb, cast.department, rating=100)
+    # no target to hold it to: 40/20/20 rescaled to 50/25/25; two months of three on time and
+    # complete, rated 100: 33.33 + 16.67 + 25 = 75 → C
     result = compile_quarter(cast).results.get(department=cast.department)
-    assert (result.total, result.grade) == (Decimal(40), "C")
+    assert (result.total, result.grade) == (Decimal(75), "C")
 
 
 def test_scheme_weights_must_add_up_to_100(cast):
@@ -261,20 +276,29 @@ def test_scheme_weights_must_add_up_to_100(cast):
 def test_a_rerun_replaces_the_draft_and_keeps_the_offices_final_scores(cast):
     months(cast, 1, 2, 3)
     first = compile_quarter(cast)
-    score = score_of(first, cast.department, CriterionKind.RATING)
-    score_set_final(score=score, actor=cast.office, final=Decimal(15), reason="3月月报质量不高")
+    score = score_of(first, cast.department, CriterionKind.ON_TIME)
+    score_set_final(score=score, actor=cast.office, final=Decimal(15), reason="3月系统故障，已电话报送")
     # when compiled again
     second = compile_quarter(cast)
     # then one draft remains, the new one, with the office's final score carried over
     assert list(Assessment.objects.filter(plan=cast.plan).values_list("pk", flat=True)) == [second.pk]
-    carried = score_of(second, cast.department, CriterionKind.RATING)
-    assert (carried.final, carried.final_reason) == (Decimal(15), "3月月报质量不高")
-    # 0 on time + 0 complete + 30 (no targets to hold it to) + 15 (final)
-    assert second.results.get(department=cast.department).total == Decimal(45)
+    carried = score_of(second, cast.department, CriterionKind.ON_TIME)
+    assert (carried.final, carried.final_reason) == (Decimal(15), "3月系统故障，已电话报送")
+    # 15 (final) + 0 complete; targets and rating do not apply and give nothing
+    assert second.results.get(department=cast.department).total == Decimal(15)
+
+
+def test_a_provisional_assessment_is_not_published(cast):
+    months(cast, 1, 2, 3)  # open: their reports may still change
+    assessment = compile_quarter(cast)
+    assert assessment.provisional
+    with pytest.raises(Conflict, match="暂定结果不能发布"):
+        assessment_publish(assessment=assessment, actor=cast.office)
+    assert Assessment.objects.get().status == "draft"
 
 
 def test_a_published_assessment_is_frozen_and_a_rerun_is_refused(cast):
-    months(cast, 1, 2, 3)
+    closed(months(cast, 1, 2, 3))
     assessment = assessment_publish(assessment=compile_quarter(cast), actor=cast.office)
     with pytest.raises(AssessmentFrozen):
         compile_quarter(cast)
@@ -466,16 +490,17 @@ def test_the_three_files_hold_the_ranking_and_each_departments_details(cast):
     workbook = load_workbook(io.BytesIO(assessment.xlsx.read()))
     assert workbook.sheetnames == ["考核排名", "市市场监管局", "市住建局"]
     ranking = [[c.value for c in row] for row in workbook["考核排名"].iter_rows()]
-    assert any(row[:2] == ["1", "市市场监管局"] for row in ranking)
+    assert any(row[:2] == [1, "市市场监管局"] for row in ranking)  # the rank is a number
     details = " ".join(str(c.value) for row in workbook["市市场监管局"].iter_rows() for c in row if c.value)
     assert "2026年2月月报逾期4天提交" in details
 
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(assessment.pdf.read())).pages)
-    assert "2026年第一季度考核通报" in text.replace(" ", "")
+    assert "2026年第一季度考核结果的通报" in text.replace(" ", "").replace("\n", "")
     assert "逾期4天" in text.replace(" ", "")
 
     document = docx.Document(io.BytesIO(assessment.docx.read()))
-    paragraphs = "\n".join(p.text for p in document.paragraphs)
-    assert "考核通报" in paragraphs and "2026年2月月报逾期4天提交" in paragraphs
+    assert "考核结果的通报" in document.paragraphs[0].text
+    cells = " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "2026年2月月报逾期4天提交" in cells  # each department's table in 附件2
     assert document.tables[0].rows[1].cells[1].text == "市市场监管局"
-    assert len(document.inline_shapes) == 2  # the two charts, as pictures
+    assert len(document.inline_shapes) == 1  # the chart, as a picture

@@ -12,6 +12,7 @@ from assessment.exporters import assessment_files_render
 from assessment.models import Assessment, AssessmentRun, SelfAssessment
 from assessment.services import assessment_publish
 from assessment.tests.assessment_data import AFTER, FIRST_QUARTER, months, run_tasks_here, submit
+from reports.services import period_close
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def assessment(cast, settings, tmp_path):
     settings.PRIVATE_ROOT = tmp_path
     for period in months(cast, 1, 2, 3):
         submit(period, cast.department)
+        period_close(period=period)
     return assessment_files_render(
         assessment=assessment_compile(plan=cast.plan, period=FIRST_QUARTER, as_of=AFTER)
     )
@@ -129,12 +131,25 @@ def test_another_jurisdictions_office_gets_404_everywhere(client, cast, assessme
 def test_the_office_sets_a_final_score_with_a_reason_on_the_page(
     client, cast, assessment, django_capture_on_commit_callbacks
 ):
-    score = assessment.results.get(department=cast.department).scores.get(kind="rating")
+    score = assessment.results.get(department=cast.department).scores.get(kind="on_time")
     c = as_user(client, cast.office)
     with django_capture_on_commit_callbacks(execute=True):
         c.post(reverse("assessment:assessment_final", args=[score.pk]), {"final": "12", "reason": "评分偏低"})
     score.refresh_from_db()
     assert (score.final, score.final_reason) == (Decimal(12), "评分偏低")
+
+
+def test_a_criterion_that_does_not_apply_takes_no_final_score(client, cast, assessment):
+    # nothing rated by the office this quarter: the rating does not apply to the unit
+    score = assessment.results.get(department=cast.department).scores.get(kind="rating")
+    assert not score.applies
+    c = as_user(client, cast.office)
+    response = c.post(
+        reverse("assessment:assessment_final", args=[score.pk]), {"final": "12", "reason": "补评"}
+    )
+    assert response.status_code == 400 and "本期不适用" in response.content.decode()
+    score.refresh_from_db()
+    assert score.final is None
 
 
 def test_a_liaison_submits_the_departments_self_assessment(client, cast):
