@@ -5,11 +5,16 @@ the audit trail; Celery work is queued after the commit."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from decimal import Decimal
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programmes.models import Plan
 from qualitycity.errors import ApplicationError, Conflict
@@ -23,6 +28,7 @@ from .access import department_check_member, plan_check_office
 from .compile import (
     AssessmentFrozen,
     assessment_compile,
+    require_final_result,
     require_period_open,
     require_plan_in_force,
     results_rank,
@@ -39,6 +45,8 @@ from .models import (
     SelfScore,
 )
 from .periods import AssessmentPeriod
+
+logger = logging.getLogger(__name__)
 
 # Scheme and items ------------------------------------------------------------------------------
 
@@ -231,16 +239,105 @@ def self_assessment_submit(
 
 
 # Compile jobs ----------------------------------------------------------------------------------
+#
+# A job is a row (AssessmentRun) and a Celery message. The message may be delivered twice (a
+# broker redelivers what a dead worker never acknowledged), and a worker may die mid-compile, so
+# an attempt owns its job only while the row says RUNNING with its attempt number, and it shows
+# it is alive by writing heartbeat_at. A job silent for longer than the window is taken back by
+# whoever notices first (the next compile request, the job's page, the beat task), each through
+# a conditional UPDATE, so two parties noticing the same silence act once.
+
+RUN_MAX_ATTEMPTS = 3  # a job whose worker died this many times is failed rather than queued again
+RUN_HEARTBEATS_PER_WINDOW = 6  # how often an attempt writes its heartbeat within the window
+# What the office reads when a compile failed for a reason of the system, not of its data; the
+# exception itself is in the worker's log.
+RUN_ERROR = gettext_lazy("计算出错，详细原因已记入系统日志。请稍后重新发起计算；如仍出错，请联系系统管理员。")
+
+
+class RunLost(Exception):
+    """This attempt no longer owns its job: it was found silent and queued again or failed."""
+
+
+def run_stale_window() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.ASSESSMENT_RUN_STALE_SECONDS)
+
+
+def _silent_since(cutoff: dt.datetime) -> Q:
+    """Jobs whose last sign of life (the heartbeat, else the start, else the request) is older
+    than the cutoff."""
+    return (
+        Q(heartbeat_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def run_is_stale(run: AssessmentRun, *, now: dt.datetime | None = None) -> bool:
+    """A queued or running job not heard from within the window: its worker died, or the message
+    was lost."""
+    if not run.is_active:
+        return False
+    last = run.heartbeat_at or run.started_at or run.created_at
+    return last < (now or timezone.now()) - run_stale_window()
+
+
+def run_window_text() -> str:
+    """The window in words: 2分钟, or 90秒."""
+    seconds = settings.ASSESSMENT_RUN_STALE_SECONDS
+    if seconds % 60 == 0:
+        return _("%(count)s分钟") % {"count": seconds // 60}
+    return _("%(count)s秒") % {"count": seconds}
+
+
+def _given_up_message() -> str:
+    return _("计算进程多次中断（已尝试%(count)s次），已停止重试，请重新发起计算") % {
+        "count": RUN_MAX_ATTEMPTS
+    }
+
+
+def _stale_message(status: str) -> str:
+    """What the office reads about a job found silent, queued again."""
+    if status == AssessmentRun.Status.PENDING:
+        return _("计算任务超过%(window)s未开始，已重新排队") % {"window": run_window_text()}
+    return _("计算进程已中断（超过%(window)s未响应），已重新排队") % {"window": run_window_text()}
+
+
+def _run_stale_fail(*, run: AssessmentRun, actor, now: dt.datetime) -> bool:
+    """A compile request finding the period's job silent fails it (once, whoever else noticed)
+    before queueing a new one."""
+    message = _stale_message(run.status)
+    failed = (
+        AssessmentRun.objects.filter(pk=run.pk, status__in=AssessmentRun.ACTIVE)
+        .filter(_silent_since(now - run_stale_window()))
+        .update(status=AssessmentRun.Status.FAILED, stage=_("已中断"), error=message, finished_at=now)
+    )
+    if failed:
+        logger.warning("assessment run %s was silent past the window: failed, a new one queued", run.pk)
+        audit_record(
+            actor=actor,
+            action="assessment.run_stale",
+            obj=run,
+            jurisdiction=run.plan.jurisdiction,
+            summary=message,
+        )
+    return bool(failed)
 
 
 @transaction.atomic
 def assessment_run_request(*, plan: Plan, period: AssessmentPeriod, actor=None) -> AssessmentRun:
     """A compile is one job per plan and period at a time: asking again while one is queued or
-    running returns that one; a published period refuses."""
+    running returns that one, unless it has been silent past the window (its worker died), when
+    it is failed and a new one queued; a published period refuses."""
     if actor is not None:
         plan_check_office(plan=plan, user=actor)
     require_plan_in_force(plan=plan)
     require_period_open(plan=plan, period=period)
+    now = timezone.now()
+    active = AssessmentRun.objects.filter(
+        plan=plan, start=period.start, end=period.end, status__in=AssessmentRun.ACTIVE
+    )
+    for silent in active.filter(_silent_since(now - run_stale_window())).select_related("plan__jurisdiction"):
+        _run_stale_fail(run=silent, actor=actor, now=now)
     run, created = AssessmentRun.objects.get_or_create(
         plan=plan,
         start=period.start,
@@ -261,71 +358,252 @@ def assessment_run_request(*, plan: Plan, period: AssessmentPeriod, actor=None) 
             jurisdiction=plan.jurisdiction,
             summary=_("发起%(plan)s%(period)s考核计算") % {"plan": plan, "period": period.label},
         )
-        from .tasks import compile_assessment
-
-        transaction.on_commit(lambda: compile_assessment.delay(run.pk))
+        _queue_run(run.pk)
     return run
 
 
-def _progress(run_id: int):
-    def report(percent: int, stage: str) -> None:
-        AssessmentRun.objects.filter(pk=run_id).update(progress=percent, stage=stage)
+def _queue_run(run_id: int) -> None:
+    from .tasks import compile_assessment
 
-    return report
+    transaction.on_commit(lambda: compile_assessment.delay(run_id))
 
 
-def assessment_run_execute(*, run_id: int) -> AssessmentRun:
-    """Runs a compile job; safe to run twice: a finished job is left alone, and a job whose
-    worker died is taken up again from the start (the result is written in one transaction)."""
+def assessment_run_recover(*, run_id: int, now: dt.datetime | None = None) -> bool:
+    """A job silent past the window is queued again while it has attempts left, else failed;
+    whoever notices first (its page, the beat task) acts, once. Returns whether it acted."""
+    now = now or timezone.now()
+    stale = AssessmentRun.objects.filter(pk=run_id, status__in=AssessmentRun.ACTIVE).filter(
+        _silent_since(now - run_stale_window())
+    )
     with transaction.atomic():
-        run = AssessmentRun.objects.select_for_update().select_related("plan").get(pk=run_id)
-        if not run.is_active:
-            return run
-        run.status = AssessmentRun.Status.RUNNING
-        run.attempts += 1
-        run.started_at = timezone.now()
-        run.progress, run.stage, run.error = 0, _("开始计算"), ""
-        run.save(update_fields=["status", "attempts", "started_at", "progress", "stage", "error"])
-    progress = _progress(run.pk)
+        given_up = _given_up_message()
+        if stale.filter(attempts__gte=RUN_MAX_ATTEMPTS).update(
+            status=AssessmentRun.Status.FAILED, stage=_("已中断"), error=given_up, finished_at=now
+        ):
+            summary = given_up
+        else:
+            for status in AssessmentRun.ACTIVE:
+                summary = _stale_message(status)
+                if stale.filter(status=status, attempts__lt=RUN_MAX_ATTEMPTS).update(
+                    status=AssessmentRun.Status.PENDING, progress=0, stage=summary, heartbeat_at=now
+                ):
+                    _queue_run(run_id)
+                    break
+            else:
+                return False
+        run = AssessmentRun.objects.select_related("plan__jurisdiction").get(pk=run_id)
+        logger.warning("assessment run %s was silent past the window: %s", run_id, run.status)
+        audit_record(
+            actor=None,
+            action="assessment.run_stale",
+            obj=run,
+            jurisdiction=run.plan.jurisdiction,
+            summary=summary,
+        )
+    return True
+
+
+def assessment_runs_recover(*, now: dt.datetime | None = None) -> list[int]:
+    """Every job silent past the window is queued again or failed (the beat task, each minute)."""
+    now = now or timezone.now()
+    silent = AssessmentRun.objects.filter(status__in=AssessmentRun.ACTIVE).filter(
+        _silent_since(now - run_stale_window())
+    )
+    return [pk for pk in silent.values_list("pk", flat=True) if assessment_run_recover(run_id=pk, now=now)]
+
+
+def _run_claim(*, run_id: int) -> int | None:
+    """An attempt takes up a queued job, or a running one silent past the window (its worker
+    died); a job running elsewhere or finished is left alone. Returns the attempt's number."""
+    now = timezone.now()
+    with transaction.atomic():
+        run = AssessmentRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or not run.is_active:
+            return None
+        if run.status == AssessmentRun.Status.RUNNING:
+            if not run_is_stale(run, now=now):
+                logger.info("assessment run %s is running elsewhere: delivery left alone", run_id)
+                return None
+            if run.attempts >= RUN_MAX_ATTEMPTS:
+                assessment_run_fail(run_id=run_id, error=_given_up_message())
+                return None
+            logger.warning("assessment run %s was silent past the window: taken up again", run_id)
+        run.status, run.attempts = AssessmentRun.Status.RUNNING, run.attempts + 1
+        run.started_at = run.heartbeat_at = now
+        run.progress, run.error, run.finished_at = 0, "", None
+        run.stage = (
+            _("开始计算")
+            if run.attempts == 1
+            else _("重新开始计算（第%(count)s次）") % {"count": run.attempts}
+        )
+        run.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "started_at",
+                "heartbeat_at",
+                "progress",
+                "stage",
+                "error",
+                "finished_at",
+            ]
+        )
+        return run.attempts
+
+
+class _Heartbeat:
+    """An attempt's sign of life: each progress report, and a beat from a thread several times a
+    window while the compile runs (one step, the PDF say, may report nothing for a while). Once
+    the job is no longer this attempt's, the next progress report stops the compile, before it
+    writes anything."""
+
+    def __init__(self, *, run_id: int, attempt: int):
+        self.run_id, self.attempt, self.lost = run_id, attempt, False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _touch(self, **fields) -> bool:
+        return (
+            AssessmentRun.objects.filter(
+                pk=self.run_id, status=AssessmentRun.Status.RUNNING, attempts=self.attempt
+            ).update(heartbeat_at=timezone.now(), **fields)
+            == 1
+        )
+
+    def progress(self, percent: int, stage: str) -> None:
+        if self.lost or not self._touch(progress=percent, stage=stage):
+            self.lost = True
+            raise RunLost
+
+    def _beat(self) -> None:
+        interval = settings.ASSESSMENT_RUN_STALE_SECONDS / RUN_HEARTBEATS_PER_WINDOW
+        try:
+            while not self._stop.wait(interval):
+                try:
+                    if not self._touch():
+                        self.lost = True
+                        return
+                except DatabaseError:
+                    logger.warning("assessment run %s: heartbeat not written", self.run_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    def __enter__(self):
+        # Inside a caller's transaction (a test's) the thread could neither see the job nor
+        # pass its locks; SQLite writes one at a time, and there the job runs in the request.
+        if not connection.in_atomic_block and connection.vendor != "sqlite":
+            self._thread = threading.Thread(
+                target=self._beat, name=f"assessment-run-{self.run_id}-heartbeat", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> bool:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        return False
+
+
+def _run_release(*, run_id: int, attempt: int) -> None:
+    """A lost database connection: the job goes back to the queue for Celery's retry to take up
+    (if the database is unreachable even for this, the job falls silent and is noticed)."""
+    try:
+        AssessmentRun.objects.filter(pk=run_id, status=AssessmentRun.Status.RUNNING, attempts=attempt).update(
+            status=AssessmentRun.Status.PENDING, stage=_("数据库连接中断，稍后自动重试")
+        )
+    except DatabaseError:
+        logger.warning("assessment run %s: not released after a database error", run_id, exc_info=True)
+
+
+def assessment_run_execute(*, run_id: int) -> AssessmentRun | None:
+    """Runs a compile job, safe under duplicate delivery: a job running elsewhere (its heartbeat
+    fresh) or finished is left alone, and one whose worker died is taken up again from the start
+    (the result is written in one transaction); the office reads why it failed in plain words."""
+    attempt = _run_claim(run_id=run_id)
+    if attempt is None:
+        return AssessmentRun.objects.filter(pk=run_id).first()  # gone with its plan, or left alone
+    run = AssessmentRun.objects.select_related("plan", "requested_by").get(pk=run_id)
     period = AssessmentPeriod(run.kind, run.start, run.end)
     try:
-        assessment = assessment_compile(
-            plan=run.plan, period=period, actor=run.requested_by, progress=progress
+        with _Heartbeat(run_id=run_id, attempt=attempt) as heartbeat:
+            assessment = assessment_compile(
+                plan=run.plan, period=period, actor=run.requested_by, progress=heartbeat.progress
+            )
+            heartbeat.progress(85, _("生成 Excel、PDF、Word 文件"))
+            from .exporters import assessment_files_render
+
+            assessment_files_render(assessment=assessment)
+    except RunLost:
+        logger.warning(
+            "assessment run %s attempt %s: the job was taken back, attempt stopped", run_id, attempt
         )
+        return AssessmentRun.objects.get(pk=run_id)
     except ApplicationError as exc:
-        return assessment_run_fail(run_id=run.pk, error=exc.message)
-    progress(85, _("生成 Excel、PDF、Word 文件"))
-    from .exporters import assessment_files_render
-
-    assessment_files_render(assessment=assessment)
-    return assessment_run_succeed(run_id=run.pk, assessment=assessment)
-
-
-@transaction.atomic
-def assessment_run_succeed(*, run_id: int, assessment: Assessment) -> AssessmentRun:
-    """The success hook: the job points at its result."""
-    run = AssessmentRun.objects.select_for_update().get(pk=run_id)
-    run.status, run.progress, run.stage = AssessmentRun.Status.SUCCESS, 100, _("已完成")
-    run.assessment, run.finished_at = assessment, timezone.now()
-    run.save(update_fields=["status", "progress", "stage", "assessment", "finished_at"])
-    return run
+        return assessment_run_fail(run_id=run_id, attempt=attempt, error=str(exc.message))
+    except (OperationalError, InterfaceError):
+        _run_release(run_id=run_id, attempt=attempt)
+        raise  # Celery retries it with backoff
+    except Exception:
+        logger.exception("assessment run %s attempt %s failed", run_id, attempt)
+        return assessment_run_fail(run_id=run_id, attempt=attempt, error=RUN_ERROR)
+    return assessment_run_succeed(run_id=run_id, attempt=attempt, assessment=assessment)
 
 
 @transaction.atomic
-def assessment_run_fail(*, run_id: int, error: str) -> AssessmentRun:
-    """The failure hook: the job says why, in words the office can act on."""
-    run = AssessmentRun.objects.select_for_update().get(pk=run_id)
-    run.status, run.stage = AssessmentRun.Status.FAILED, _("失败")
-    run.error, run.finished_at = str(error)[:2000], timezone.now()
-    run.save(update_fields=["status", "stage", "error", "finished_at"])
-    return run
+def assessment_run_succeed(*, run_id: int, attempt: int, assessment: Assessment) -> AssessmentRun:
+    """The success hook: the job points at its result and carries no error; an attempt that no
+    longer owns its job changes nothing."""
+    # The draft is locked so nothing deletes it before this commits; a later compile of the
+    # period may already have replaced it, and the job then points at the draft that did.
+    current = Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    if current is None:
+        current = Assessment.objects.filter(
+            plan_id=assessment.plan_id,
+            start=assessment.start,
+            end=assessment.end,
+            status=Assessment.Status.DRAFT,
+        ).first()
+    now = timezone.now()
+    AssessmentRun.objects.filter(pk=run_id, status=AssessmentRun.Status.RUNNING, attempts=attempt).update(
+        status=AssessmentRun.Status.SUCCESS,
+        progress=100,
+        stage=_("已完成"),
+        error="",
+        assessment=current,
+        finished_at=now,
+        heartbeat_at=now,
+    )
+    return AssessmentRun.objects.get(pk=run_id)
+
+
+@transaction.atomic
+def assessment_run_fail(*, run_id: int, error: str, attempt: int | None = None) -> AssessmentRun | None:
+    """The failure hook: the job says why, in words the office can act on; a finished job, or
+    one another attempt is running (the given attempt's, or with a fresh heartbeat), is left."""
+    owned = AssessmentRun.objects.filter(pk=run_id, status__in=AssessmentRun.ACTIVE)
+    if attempt is not None:
+        owned = owned.filter(status=AssessmentRun.Status.RUNNING, attempts=attempt)
+    else:
+        fresh = timezone.now() - run_stale_window()
+        owned = owned.exclude(status=AssessmentRun.Status.RUNNING, heartbeat_at__gte=fresh)
+    owned.update(
+        status=AssessmentRun.Status.FAILED,
+        stage=_("失败"),
+        error=str(error)[:2000],
+        finished_at=timezone.now(),
+    )
+    return AssessmentRun.objects.filter(pk=run_id).first()
 
 
 # Final scores and publication ------------------------------------------------------------------
 
 
 def _require_draft(assessment: Assessment) -> None:
-    if assessment.is_published:
+    """Only a draft changes: a published version never does, nor one an appeal superseded."""
+    if assessment.status == Assessment.Status.SUPERSEDED:
+        raise AssessmentFrozen(_("这是已被新版本取代的考核结果，不能修改"))
+    if assessment.status != Assessment.Status.DRAFT:
         raise AssessmentFrozen(_("考核结果已发布，不能修改"))
 
 
@@ -340,11 +618,17 @@ def score_set_final(*, score: CriterionScore, actor, final: Decimal | None, reas
     _require_draft(assessment)
     reason = (reason or "").strip()
     label = {"department": score.result.department, "criterion": score.get_kind_display()}
+    if final is not None and not score.applies:
+        raise ApplicationError(
+            _("%(department)s“%(criterion)s”本期不适用（不计分），不能认定得分") % label, field="final"
+        )
+    # The criterion's weight as rescaled for this unit (criteria that do not apply drop out).
+    weight = score.weight if score.effective_weight is None else score.effective_weight
     if final is not None:
-        if not Decimal(0) <= final <= score.weight:
+        if not Decimal(0) <= final <= weight:
             raise ApplicationError(
                 _("%(department)s“%(criterion)s”认定得分应在0到%(weight)s分之间")
-                % {**label, "weight": fmt(score.weight)},
+                % {**label, "weight": fmt(weight)},
                 field="final",
             )
         differs = final != score.computed or (score.self_score is not None and final != score.self_score)
@@ -381,6 +665,7 @@ def assessment_publish(*, assessment: Assessment, actor) -> Assessment:
     assessment = Assessment.objects.select_for_update().select_related("plan").get(pk=assessment.pk)
     plan_check_office(plan=assessment.plan, user=actor)
     _require_draft(assessment)
+    require_final_result(assessment=assessment)
     if AssessmentRun.objects.filter(
         plan=assessment.plan, start=assessment.start, end=assessment.end, status__in=AssessmentRun.ACTIVE
     ).exists():

@@ -35,7 +35,7 @@ from .exporters import CONTENT_TYPES
 from .forms import FinalForm, ItemForm, RunForm, SchemeForm
 from .models import AssessmentItem, CriterionKind, PeriodKind, SelfAssessment
 from .periods import assessment_period
-from .selectors import assessment_results, assessments_for_user, runs_for_user
+from .selectors import assessment_findings, assessment_results, assessments_for_user, runs_for_user
 
 
 @login_required
@@ -161,17 +161,29 @@ def _run_json(run) -> dict:
     }
 
 
+def _run_noticed(run):
+    """A job silent past the window is taken back by whoever looks at it first; the page then
+    says so (queued again, or failed), in plain words."""
+    if services.run_is_stale(run) and services.assessment_run_recover(run_id=run.pk):
+        run.refresh_from_db()
+    return run
+
+
 @login_required
 def assessment_run(request: HttpRequest, pk: int) -> HttpResponse:
     """A compile job's page, which follows its progress."""
-    run = run_get_for_user(user=request.user, pk=pk)
-    return render(request, "assessment/assessment_run.html", {"run": run, "state": _run_json(run)})
+    run = _run_noticed(run_get_for_user(user=request.user, pk=pk))
+    return render(
+        request,
+        "assessment/assessment_run.html",
+        {"run": run, "state": _run_json(run), "window": services.run_window_text()},
+    )
 
 
 @login_required
 def assessment_run_status(request: HttpRequest, pk: int) -> JsonResponse:
     """The job's progress, polled by the run page's script."""
-    run = run_get_for_user(user=request.user, pk=pk)
+    run = _run_noticed(run_get_for_user(user=request.user, pk=pk))
     return JsonResponse(_run_json(run))
 
 
@@ -181,6 +193,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(user=request.user, pk=pk)
     results = assessment_results(assessment=assessment)
     details = results_detailed_for_user(user=request.user, assessment=assessment, results=results)
+    is_office = may_manage(user=request.user, plan=assessment.plan)
     return render(
         request,
         "assessment/assessment_detail.html",
@@ -189,7 +202,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "results": results,
             "details": details,
             "criteria": assessment.scheme.get("criteria", []),
-            "is_office": may_manage(user=request.user, plan=assessment.plan),
+            "is_office": is_office,
+            "findings": assessment_findings(assessment=assessment, for_office=is_office),
             "final_form": FinalForm(),
         },
     )

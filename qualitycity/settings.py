@@ -240,7 +240,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Tests only: seconds an assessment compile pauses per department while writing, so a test can
 # kill a worker in the middle of the write transaction.
 ASSESSMENT_COMPILE_PAUSE = float(os.environ.get("ASSESSMENT_COMPILE_PAUSE", "0"))
+# A compile job whose worker has not been heard from (its heartbeat, sent several times within
+# this window) for this many seconds is taken to have died: the next compile request, the job's
+# page or the beat entry below, whichever notices first, queues it again or fails it.
+ASSESSMENT_RUN_STALE_SECONDS = int(os.environ.get("ASSESSMENT_RUN_STALE_SECONDS", "120"))
+if ASSESSMENT_RUN_STALE_SECONDS < 2:
+    raise ImproperlyConfigured("ASSESSMENT_RUN_STALE_SECONDS 至少为 2 秒 (at least 2 seconds).")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Entries beat adds to the database schedule when it starts (the migrations add the others).
+# Stale compile jobs are looked for every minute, so a dead worker is noticed within the
+# window plus a minute.
+CELERY_BEAT_SCHEDULE = {
+    "assessment.recover_stale_runs": {
+        "task": "assessment.tasks.recover_stale_assessment_runs",
+        "schedule": 60.0,
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "质量强市工作平台 <noreply@localhost>")
