@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import appeal_views, views
 
 app_name = "assessment"
 
@@ -24,6 +24,15 @@ urlpatterns = [
         "assessments/items/<int:pk>/delete/",
         views.assessment_item_remove,
         name="assessment_item_remove",
+    ),
+    path("assessments/results/<int:pk>/appeal/", appeal_views.appeal_create, name="appeal_create"),
+    path("assessments/appeals/<int:pk>/", appeal_views.appeal_detail, name="appeal_detail"),
+    path("assessments/appeals/<int:pk>/accept/", appeal_views.appeal_accept, name="appeal_accept"),
+    path("assessments/appeals/<int:pk>/reject/", appeal_views.appeal_reject, name="appeal_reject"),
+    path(
+        "assessments/appeals/files/<int:pk>/",
+        appeal_views.appeal_file_download,
+        name="appeal_file_download",
     ),
     path("plans/<int:pk>/assessment/", views.assessment_scheme, name="assessment_scheme"),
     path("plans/<int:pk>/assessment/items/", views.assessment_item_add, name="assessment_item_add"),
