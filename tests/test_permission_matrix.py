@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from plandocs.models import PlanImport
 from reports.models import DepartmentReport
-from reports.services import period_ensure, period_open
+from reports.services import period_close, period_ensure, period_open
 from responsibilities.models import Membership
 from tests.factories import HeadingFactory, MembershipFactory, TargetFactory, UserFactory, cast_create
 
@@ -156,10 +156,25 @@ MATRIX = {
     "assessment:assessment_run_status": row("anonymous=302 office=200 leader=200 others=404"),
     "assessment:assessment_detail": row("anonymous=302 office=200 leader=200 others=404"),
     "assessment:assessment_final": row("anonymous=302 office=302 leader=403 others=404", "POST"),
-    "assessment:assessment_publish": row("anonymous=302 office=302 leader=403 others=404", "POST"),
+    # the year is not over: a provisional result, which the office is refused to publish (409)
+    "assessment:assessment_publish": row("anonymous=302 office=409 leader=403 others=404", "POST"),
     "assessment:assessment_download": row("anonymous=302 office=200 leader=200 others=404"),
     "assessment:self_assessment": row(
         "anonymous=302 liaison=200 head=200 liaison_b=200 outsider=404 others=403"
+    ),
+    # appeals against October's published assessment: department A appealed its bonus line with a
+    # file; department B sees neither A's appeal nor A's result to appeal; the office decides
+    # (an empty decision is refused on the form: 400); leaders read the appeal, not its files
+    "assessment:appeal_create": row("anonymous=302 liaison=200 head=200 office=403 leader=403 others=404"),
+    "assessment:appeal_detail": row("anonymous=302 liaison=200 head=200 office=200 leader=200 others=404"),
+    "assessment:appeal_accept": row(
+        "anonymous=302 office=400 liaison=403 head=403 leader=403 others=404", "POST"
+    ),
+    "assessment:appeal_reject": row(
+        "anonymous=302 office=400 liaison=403 head=403 leader=403 others=404", "POST"
+    ),
+    "assessment:appeal_file_download": row(
+        "anonymous=302 liaison=200 head=200 office=200 leader=403 others=404"
     ),
     # dashboards: the office and leaders see their city's; department people are sent to their
     # own department's dashboard (302), and get 403 on the office's lists
@@ -330,6 +345,12 @@ def extra_objects(cast, period) -> dict:
     from assessment.services import assessment_run_execute, assessment_run_request, item_add
     from dashboards.summaries import recipient_add
 
+    # October, opened, past its deadline and closed, gives the year's draft (and October's
+    # assessment below, final and so publishable) something due: a unit with nothing due has no
+    # result to score or appeal.
+    period_close(
+        period=period_open(period=period_ensure(jurisdiction=cast.jurisdiction, year=2026, month=10))
+    )
     run = assessment_run_request(
         plan=cast.plan,
         period=AssessmentPeriod("year", dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
@@ -350,13 +371,40 @@ def extra_objects(cast, period) -> dict:
         jurisdiction=cast.jurisdiction, actor=cast.office, name="张市长", email="z@example.gov.cn"
     )
     score = CriterionScore.objects.filter(result__assessment__plan=cast.plan).first()
+    appeal = _published_with_appeal(cast)
     return {
         "run": run.pk,
         "assessment": run.assessment_id,
         "score": score.pk,
         "item": item.pk,
         "recipient": recipient.pk,
+        "appeal": appeal.pk,
+        "appeal_result": appeal.result_id,
+        "appeal_file": appeal.files.get().pk,
     }
+
+
+def _published_with_appeal(cast):
+    """October's assessment compiled and published (a period of its own: the year above stays
+    a draft), and department A's pending appeal against its bonus line, with a file."""
+    from assessment.appeals import appeal_submit
+    from assessment.compile import assessment_compile
+    from assessment.models import AssessmentResult
+    from assessment.periods import AssessmentPeriod
+    from assessment.services import assessment_publish
+
+    october = AssessmentPeriod("month", dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assessment = assessment_compile(
+        plan=cast.plan, period=october, actor=cast.office, as_of=dt.date(2026, 11, 30)
+    )
+    assessment = assessment_publish(assessment=assessment, actor=cast.office)
+    return appeal_submit(
+        result=AssessmentResult.objects.get(assessment=assessment, department=cast.department),
+        actor=cast.liaison,
+        kind="bonus",
+        reasons="本单位获省质量奖，未计加分",
+        files=[SimpleUploadedFile("获奖证书.pdf", PDF)],
+    )
 
 
 ARGS = {
@@ -436,6 +484,11 @@ for _name, _obj in (
     ("assessment_publish", "assessment"),
     ("assessment_download", "assessment"),
     ("assessment_final", "score"),
+    ("appeal_create", "appeal_result"),
+    ("appeal_detail", "appeal"),
+    ("appeal_accept", "appeal"),
+    ("appeal_reject", "appeal"),
+    ("appeal_file_download", "appeal_file"),
 ):
     ARGS[f"assessment:{_name}"] = _obj
 
