@@ -22,12 +22,14 @@ messages: $(STAMP)
 
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser), the
 # Noto CJK fonts WeasyPrint embeds in the PDF files, and headless LibreOffice, which converts plan
-# imports in .doc/.wps/.et (the worker runs it) and prints the test plans to PDF: any missing
+# imports in .doc/.wps/.et (the worker runs it) and prints the test plans to PDF, and poppler's
+# pdftoppm, which turns the generated PDF files into pictures to look at: any missing
 # installs them all (the PDF reader itself, pdfplumber, needs nothing from the system).
 SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libcairo2 \
-  libreoffice-writer-nogui libreoffice-calc-nogui
+  libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
+	  || ! command -v pdftoppm >/dev/null 2>&1 \
 	  || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else echo "浏览器测试、PDF 和旧版 Office 文件导入需要：sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; fi; fi
