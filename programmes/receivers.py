@@ -33,7 +33,12 @@ def assignments_move(sender, *, source, into, actor, reason, **kwargs) -> dict[s
     summary = _("部门合并：%(source)s并入%(into)s") % {"source": source.name, "into": into.name}
     for plan in Plan.objects.filter(pk__in=list(plan_ids)).order_by("pk"):
         with plan_change(
-            plan=plan, actor=actor, action="plan.department_merge", summary=summary, reason=reason
+            plan=plan,
+            actor=actor,
+            action="plan.department_merge",
+            summary=summary,
+            reason=reason,
+            audited=False,  # the merge's own audit row covers it
         ):
             plan_moved, plan_dropped = _assignments_move(plan, source, into)
         moved, dropped = moved + plan_moved, dropped + plan_dropped

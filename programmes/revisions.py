@@ -84,9 +84,12 @@ def _json(value):
 
 
 @contextmanager
-def plan_change(*, plan: Plan, actor, action: str, summary: str, reason: str = "") -> Iterator[Plan]:
+def plan_change(
+    *, plan: Plan, actor, action: str, summary: str, reason: str = "", audited: bool = True
+) -> Iterator[Plan]:
     """One change to a plan: locked, made, counted, audited and, for an active plan, recorded
-    as a revision with its reason; an archived plan is read-only and refuses."""
+    as a revision with its reason; an archived plan is read-only and refuses. A change that is
+    part of a larger one audited by its own row (a department merge) passes audited=False."""
     reason = (reason or "").strip()
     with transaction.atomic():
         plan = Plan.objects.select_for_update().select_related("jurisdiction").get(pk=plan.pk)
@@ -109,6 +112,8 @@ def plan_change(*, plan: Plan, actor, action: str, summary: str, reason: str = "
                 author=actor if getattr(actor, "is_authenticated", False) else None,
                 snapshot=plan_snapshot(plan),
             )
+        if not audited:
+            return
         audit_record(
             actor=actor,
             action=action,

@@ -33,7 +33,12 @@ def reporting_department_move(sender, *, source, into, actor, reason, **kwargs) 
         for plan in plans:
             changes.enter_context(
                 plan_change(
-                    plan=plan, actor=actor, action="plan.department_merge", summary=summary, reason=reason
+                    plan=plan,
+                    actor=actor,
+                    action="plan.department_merge",
+                    summary=summary,
+                    reason=reason,
+                    audited=False,  # the merge's own audit row covers it
                 )
             )
         moved = Indicator.objects.filter(pk__in=indicator_ids).update(reporting_department=into)

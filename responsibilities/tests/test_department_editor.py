@@ -276,6 +276,8 @@ def test_merge_moves_tasks_indicators_names_and_collectives_to_the_successor(cli
     ).exists()
     event = AuditEvent.objects.get(action="department.merge")
     assert event.after["assignments_moved"] == 2 and event.after["indicators_moved"] == 1
+    # one change, one audit row: the plans' revisions it records add none of their own
+    assert not AuditEvent.objects.filter(action="plan.department_merge").exists()
     # the office is told whom to add again, and lands on the successor's page, which links back
     html = page(response)
     assert response.redirect_chain[-1][0] == reverse("programmes:department_detail", args=[into.pk])
