@@ -3,14 +3,24 @@ from django.utils.translation import gettext_lazy as _
 
 from qualitycity.tables import BaseTable
 
+from .audit_actions import action_label
 from .models import AuditEvent, Membership
 
 
 class AuditTable(BaseTable):
-    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("时间"))
+    at = tables.DateTimeColumn(format="Y年n月j日 H:i:s", verbose_name=_("时间"))
     actor = tables.Column(verbose_name=_("操作人"), default="—")
     action = tables.Column(verbose_name=_("操作"))
     summary = tables.Column(verbose_name=_("摘要"))
+
+    def render_actor(self, value) -> str:
+        """The person's name as colleagues know it, with the account name."""
+        name = value.get_full_name() or value.first_name
+        return f"{name}（{value.username}）" if name else value.username
+
+    def render_action(self, value) -> str:
+        """The action in words (提交月报), not its code (report.submit)."""
+        return action_label(value)
 
     class Meta(BaseTable.Meta):
         model = AuditEvent
