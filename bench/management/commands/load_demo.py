@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from bench.demo import DEMO_PASSWORD, demo_load, demo_open_current_period
+from bench.living import demo_living
 
 
 class Command(BaseCommand):
@@ -8,6 +9,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         plans, users = demo_load()
+        living = demo_living()
+        if living is not None:
+            self.stdout.write(f"本年度方案：{living.title}（各月已报送，上年方案已归档）")
         period = demo_open_current_period()
         for plan in plans:
             self.stdout.write(f"工作方案：{plan.title}（{plan.jurisdiction}，{plan.tasks.count()} 项任务）")

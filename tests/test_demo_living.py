@@ -1,0 +1,51 @@
+"""`make demo` shows a living programme: this year's plan, the months before this one reported
+and closed, the targets' status from those values, and a quarter assessed."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+
+from assessment.models import Assessment
+from programmes.models import Plan
+from reports.models import DepartmentReport, ReportingPeriod
+from targets.models import Measurement, Target
+from targets.status import TargetStatus, target_statuses
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture
+def demo(monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_the_demo_city_runs_this_years_plan_with_the_year_reported_targets_moving_and_a_quarter_assessed(
+    demo,
+):
+    plan = Plan.objects.get(jurisdiction__name="太仓市", status="active")
+    assert (plan.year_start, plan.year_end) == (2026, 2026)
+    assert Plan.objects.get(jurisdiction__name="太仓市", year_start=2022).status == "archived"
+    closed = ReportingPeriod.objects.filter(jurisdiction=plan.jurisdiction, status="closed")
+    assert closed.count() == 10  # January to October
+    assert (
+        ReportingPeriod.objects.get(jurisdiction=plan.jurisdiction, start=dt.date(2026, 11, 1)).status
+        == "open"
+    )
+    approved = DepartmentReport.objects.filter(period__in=closed, status="approved")
+    missing = DepartmentReport.objects.filter(period__in=closed).exclude(status="approved")
+    assert approved.filter(is_late=False).count() > approved.filter(is_late=True).count() > 0
+    assert missing.exists()
+    assert Measurement.objects.filter(indicator__targets__task__plan=plan).exists()
+    # the targets' status and the assessment show something (one test: loading takes a while)
+    statuses = set(target_statuses(Target.objects.filter(task__plan=plan), as_of=TODAY).values())
+    assert TargetStatus.MET in statuses and statuses - {TargetStatus.NO_DATA, TargetStatus.MET}
+    assessment = Assessment.objects.get(plan=plan)
+    assert (assessment.start, assessment.end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert not assessment.provisional and assessment.results.count() >= 30
