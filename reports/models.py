@@ -173,6 +173,9 @@ class DepartmentReport(models.Model):
         related_name="+",
     )
     rating = models.PositiveSmallIntegerField(_("质强办评分"), null=True, blank=True)
+    head_comment = models.TextField(
+        _("负责人意见"), blank=True, max_length=2000, help_text=_("负责人退回或审签时的意见，联络员可见")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
@@ -427,3 +430,101 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def compiled_storage():
+    """The month's compiled tables and briefings, streamed after a permission check."""
+    return PrivateStorage("compiled")
+
+
+class MonthlyCompilation(models.Model):
+    """The 月度推进情况汇总表 of a plan for a period, built in the worker (xlsx and docx), with
+    its progress for the page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("生成中")
+        SUCCESS = "success", _("已生成")
+        FAILED = "failed", _("失败")
+
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("报送期"), on_delete=models.CASCADE, related_name="compilations"
+    )
+    plan = models.ForeignKey(
+        "programmes.Plan", verbose_name=_("工作方案"), on_delete=models.CASCADE, related_name="compilations"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    error = models.CharField(_("错误信息"), max_length=300, blank=True)
+    xlsx = models.FileField(
+        _("Excel"), storage=compiled_storage, upload_to="tables/%Y/%m", blank=True, max_length=200
+    )
+    docx = models.FileField(
+        _("Word"), storage=compiled_storage, upload_to="tables/%Y/%m", blank=True, max_length=200
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("月度推进情况汇总表")
+        verbose_name_plural = _("月度推进情况汇总表")
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.period.label}"
+
+
+class Briefing(models.Model):
+    """An issue of the 工作简报: numbered per jurisdiction and year (第N期), its items picked by
+    the office from 工作动态 and task entries, laid out as a docx in the 简报 layout."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("编辑中")
+        ISSUED = "issued", _("已印发")
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.CASCADE, related_name="briefings"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveSmallIntegerField(_("期号"), null=True, blank=True)
+    title = models.CharField(_("标题"), max_length=200, default="质量强市工作简报")
+    editor_unit = models.CharField(_("编发单位"), max_length=128, blank=True)
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+    send_to = models.CharField(_("报送"), max_length=500, blank=True)
+    copy_to = models.CharField(_("抄送"), max_length=500, blank=True)
+    items = models.JSONField(_("内容"), default=list, help_text=_("[{title, body, source, kind, id}]"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    docx = models.FileField(
+        _("Word"), storage=compiled_storage, upload_to="briefings/%Y", blank=True, max_length=200
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("编辑人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["jurisdiction", "-year", "-number", "-created_at"]
+        verbose_name = _("工作简报")
+        verbose_name_plural = _("工作简报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "year", "number"],
+                condition=Q(number__isnull=False),
+                name="briefing_unique_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.year}年第{self.number or '—'}期"

@@ -203,3 +203,20 @@ def test_the_dashboard_figures_grow_the_other_jurisdiction_tenfold_and_leave_not
     assert figures["dashboard_grown_rows"] > 0
     assert figures["dashboard_growth_ratio"] > 0 and figures["dashboard_queries"] > 0
     assert other == counts
+
+
+@pytest.mark.django_db
+def test_the_month_compilation_figure_covers_the_plans_tasks_and_departments():
+    from bench.compilation import time_month_compilation
+
+    # given
+    seed_large(SMALL)
+    plan = Plan.objects.filter(jurisdiction__in=bench_jurisdictions()).order_by("pk").first()
+
+    # when
+    figures = time_month_compilation(plan=plan)
+
+    # then the last closed month's table holds every task in force and its departments
+    assert figures["compilation_month_tasks"] == plan.tasks.filter(withdrawn_at__isnull=True).count()
+    assert figures["compilation_month_departments"] > 0
+    assert figures["compilation_month_s"] > 0

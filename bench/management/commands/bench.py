@@ -10,6 +10,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from bench.assessment import time_assessment_year
+from bench.compilation import time_month_compilation
 from bench.dashboard import dashboard_figures
 from bench.exports import time_export_and_import, time_pdf_import
 from bench.measure import time_cold_get, time_get
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         figures.update(time_export_and_import(jurisdiction=jurisdiction, tasks=1000))
         figures.update(time_pdf_import(jurisdiction=jurisdiction, tasks=1000))
         figures.update(time_assessment_year(plan=plan))
+        figures.update(time_month_compilation(plan=plan))
         peak_reset()
         figures["report_form_queries"] = report_form_queries()
         figures.update(peak_figures(liaisons=opts["peak_liaisons"]))
