@@ -79,6 +79,7 @@ def recipient_remove(*, recipient: SummaryRecipient, actor) -> None:
 # Rendering -------------------------------------------------------------------------------------
 
 OFF_TRACK_LISTED = 8
+LOWEST_LISTED = 8
 
 
 def summary_context(*, selection: Selection) -> dict:
@@ -90,7 +91,8 @@ def summary_context(*, selection: Selection) -> dict:
         if board.readings[t.pk].status in (TargetStatus.OFF_TRACK, TargetStatus.AT_RISK)
     ]
     behind.sort(key=lambda pair: pair[1].status != TargetStatus.OFF_TRACK)
-    ranking = board.ranking
+    # Only departments below 100% are "lowest"; worst first, at most eight.
+    lowest = [r for r in board.ranking if r.rate is not None and r.rate < 100][::-1][:LOWEST_LISTED]
     return {
         "board": board,
         "selection": selection,
@@ -116,12 +118,15 @@ def summary_context(*, selection: Selection) -> dict:
             width=400,
         ),
         "ranking": charts.bar_chart(
-            [(r.department.name, r.rate) for r in ranking[-8:]],
+            [(r.department.name, r.rate) for r in lowest],
             unit="%",
             max_value=100,
             title=_("按时报送率最低的部门"),
             width=400,
-        ),
+        )
+        if lowest
+        else None,
+        "lowest": lowest,
     }
 
 
@@ -154,13 +159,12 @@ def _no_fetch(url: str, *args, **kwargs):
 
 
 def summary_filename(*, selection: Selection) -> str:
-    from urllib.parse import quote
-
+    """The PDF's name, in Chinese (the response percent-encodes it)."""
     label = selection.period.label if selection.period else _("%(year)s年") % {"year": selection.year}
-    return quote(
-        _("%(name)s质量强市工作进展摘要（%(label)s）.pdf")
-        % {"name": selection.jurisdiction.name, "label": label}
-    )
+    return _("%(name)s质量强市工作进展摘要（%(label)s）.pdf") % {
+        "name": selection.jurisdiction.name,
+        "label": label,
+    }
 
 
 # The monthly e-mail ----------------------------------------------------------------------------

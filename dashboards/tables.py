@@ -1,5 +1,6 @@
 """The dashboard's drill-down lists: tasks, targets, a period's reports, the department ranking.
-Each is sortable, paginated by the base table, and exported to Excel through TableExport."""
+Each is sortable and paginated by the base table; its Excel file is laid out by
+dashboards.exports, in the order the table sorted."""
 
 from __future__ import annotations
 

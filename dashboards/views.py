@@ -16,10 +16,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2.export.export import TableExport
 
 from qualitycity import charts
 from qualitycity.errors import ApplicationError
+from qualitycity.exporters.http import attachment_disposition, export_response
 from qualitycity.params import QueryRequestConfig, query_choice, query_int
 from responsibilities.models import Jurisdiction
 from responsibilities.services import audit_record
@@ -34,6 +34,7 @@ from .access import (
     recipients_jurisdiction_for_user,
     task_get_for_user,
 )
+from .exports import RankingExport, ReportExport, TargetExport, TaskExport
 from .forms import RecipientForm
 from .models import SummaryRecipient
 from .selectors import (
@@ -243,7 +244,9 @@ class DrillDown:
     rows and its title; the filters, paging and export are the same for every list."""
 
     table_class: type
-    name = ""  # the export's file name, and the page's title unless title() says more
+    export_class: type  # the file's layout (dashboards.exports)
+    name = ""  # the page's title unless title() says more
+    slug = ""  # the file's ASCII name for clients that cannot read a Chinese one
 
     def __init__(self, request: HttpRequest, jurisdiction: Jurisdiction):
         self.request = request
@@ -259,14 +262,24 @@ class DrillDown:
         """The filters for the page's links, with the list's own key if it has one."""
         return _query(self.request)
 
+    def export(self) -> HttpResponse:
+        """Every row, in the page's order, as a print-ready .xlsx named after the list."""
+        rows = self.rows()
+        table = self.table_class(rows)
+        QueryRequestConfig(self.request, paginate=False).configure(table)
+        ordered = [row.record for row in table.rows]  # the order the user sorted the page in
+        exporter = self.export_class(title=self.title(), selection=self.selection, rows=ordered)
+        export = exporter.render("xlsx")
+        _audit_export(self.request, self.selection.jurisdiction, _("导出%(list)s") % {"list": self.title()})
+        period = self.selection.period
+        stamp = f"{period.start:%Y-%m}" if period else str(self.selection.year)
+        return export_response(export, fallback=f"dashboard-{self.slug}-{stamp}.xlsx")
+
     def response(self) -> HttpResponse:
-        request, table = self.request, self.table_class(self.rows())
-        export_format = request.GET.get("_export")
-        if TableExport.is_valid_format(export_format) and export_format == "xlsx":
-            _audit_export(request, self.selection.jurisdiction, _("导出%(list)s") % {"list": self.title()})
-            QueryRequestConfig(request, paginate=False).configure(table)
-            exporter = TableExport(export_format, table, exclude_columns=())
-            return exporter.response(f"{self.name}.{export_format}")
+        request = self.request
+        if request.GET.get("_export") == "xlsx":
+            return self.export()
+        table = self.table_class(self.rows())
         QueryRequestConfig(request, paginate={"per_page": 50}).configure(table)
         params = request.GET.copy()
         params.pop("page", None)
@@ -284,6 +297,8 @@ class DrillDown:
 
 class TaskList(DrillDown):
     table_class = TaskTable
+    export_class = TaskExport
+    slug = "tasks"
     name = gettext_lazy("任务清单")
 
     def rows(self) -> list:
@@ -294,6 +309,8 @@ class TargetList(DrillDown):
     """Optionally of one status (?target_status=)."""
 
     table_class = TargetTable
+    export_class = TargetExport
+    slug = "targets"
     name = gettext_lazy("指标清单")
 
     @property
@@ -316,6 +333,8 @@ class ReportList(DrillDown):
     """The selected period's reports, optionally of one state (?state=)."""
 
     table_class = PeriodReportTable
+    export_class = ReportExport
+    slug = "reports"
     name = gettext_lazy("报送情况")
 
     def rows(self) -> list:
@@ -339,6 +358,8 @@ class ReportList(DrillDown):
 
 class DepartmentRanking(DrillDown):
     table_class = RankingTable
+    export_class = RankingExport
+    slug = "ranking"
     name = gettext_lazy("部门按时报送排名")
 
     def rows(self) -> list:
@@ -437,7 +458,7 @@ def dashboard_summary_pdf(request: HttpRequest) -> HttpResponse:
     _audit_export(request, jurisdiction, _("导出工作简报（PDF）"))
     response = HttpResponse(pdf, content_type="application/pdf")
     name = summaries.summary_filename(selection=selection)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    response["Content-Disposition"] = attachment_disposition(name, fallback="dashboard-summary.pdf")
     return response
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import DepartmentReport, ReportingPeriod
+from reports.models import DepartmentReport, ReportingPeriod, TaskEntry
 from responsibilities.models import Department
 
-from .selection import Selection
+from .selection import Selection, tasks_shown
 
 
 class ReportState:
@@ -33,6 +35,17 @@ def report_state(*, status: str, is_late: bool, deadline: dt.date, today: dt.dat
     if status != DepartmentReport.Status.DRAFT:
         return ReportState.LATE if is_late else ReportState.ON_TIME
     return ReportState.MISSING if today > deadline else ReportState.PENDING
+
+
+def version_counted(versions: list) -> object:
+    """The version that says how a department reported a period: its first version submitted
+    (a correction opened after approval, a new draft or a later resubmission, does not undo an
+    on-time report), else its latest draft. `versions` are one department's, oldest first, each
+    with .status."""
+    for version in versions:
+        if version.status != DepartmentReport.Status.DRAFT:
+            return version
+    return versions[-1]
 
 
 @dataclass
@@ -92,12 +105,14 @@ def period_figures(selection: Selection) -> PeriodFigures:
         return PeriodFigures(None, empty, [], [])
     from reports.services import departments_reporting
 
-    reports = {
-        r.department_id: r
-        for r in DepartmentReport.objects.filter(period=period, superseded_by__isnull=True).only(
-            "pk", "department_id", "status", "is_late", "submitted_at", "version", "period_id"
-        )
-    }
+    versions: dict[int, list[DepartmentReport]] = {}
+    for r in (
+        DepartmentReport.objects.filter(period=period)
+        .only("pk", "department_id", "status", "is_late", "submitted_at", "version", "period_id")
+        .order_by("department_id", "version")
+    ):
+        versions.setdefault(r.department_id, []).append(r)
+    reports = {pk: version_counted(vs) for pk, vs in versions.items()}
     departments = departments_reporting(period=period).order_by("sort_order", "name")
     if selection.department:
         departments = departments.filter(pk=selection.department.pk)
@@ -117,6 +132,16 @@ def period_figures(selection: Selection) -> PeriodFigures:
     return PeriodFigures(period, counts, missing, rows)
 
 
+class _Version(NamedTuple):
+    period_id: int
+    department_id: int
+    name: str
+    sort_order: int
+    status: str
+    is_late: bool
+    due: bool
+
+
 def reporting_records(selection: Selection) -> tuple[list[ReportingPeriod], list[DepartmentRecord]]:
     """Each department's report state in every period of the year that has started."""
     periods = list(
@@ -125,14 +150,33 @@ def reporting_records(selection: Selection) -> tuple[list[ReportingPeriod], list
         ).order_by("start")
     )
     by_pk = {p.pk: p for p in periods}
-    reports = DepartmentReport.objects.filter(period_id__in=by_pk, superseded_by__isnull=True)
+    reports = DepartmentReport.objects.filter(period_id__in=by_pk)
     if selection.department:
         reports = reports.filter(department=selection.department)
-    rows = reports.order_by().values_list(
-        "period_id", "department_id", "department__name", "department__sort_order", "status", "is_late"
+    # A draft is due only while it reports on a task in force of an active plan: the draft left
+    # to a department whose only plan was archived is not a missing report.
+    due = Exists(TaskEntry.objects.filter(report=OuterRef("pk"), task__in=tasks_shown().values("pk")))
+    rows = (
+        reports.annotate(due=due)
+        .order_by("period_id", "department_id", "version")
+        .values_list(
+            "period_id",
+            "department_id",
+            "department__name",
+            "department__sort_order",
+            "status",
+            "is_late",
+            "due",
+        )
     )
+    versions: dict[tuple[int, int], list[_Version]] = {}
+    for row in rows:
+        versions.setdefault((row[0], row[1]), []).append(_Version(*row))
     records: dict[int, DepartmentRecord] = {}
-    for period_id, department_id, name, sort_order, status, is_late in rows:
+    for counted in map(version_counted, versions.values()):
+        period_id, department_id, name, sort_order, status, is_late, is_due = counted
+        if status == DepartmentReport.Status.DRAFT and not is_due:
+            continue
         record = records.get(department_id)
         if record is None:
             department = Department(pk=department_id, name=name, sort_order=sort_order)

@@ -36,8 +36,9 @@ def test_a_submission_shows_on_the_cached_dashboard_at_once(client, cast, django
     assert "市市场监管局" in missing_names(first)
 
     # when the dashboard is asked again, it comes from the cache: session, user, the user's
-    # roles, the data's fingerprint, and 3 to slide the session (savepoint, update, release)
-    with django_assert_num_queries(7):
+    # roles, the data's fingerprint, the header's unread notifications, and 3 to slide the
+    # session (savepoint, update, release)
+    with django_assert_num_queries(8):
         assert main(client.get(url).content.decode()) == main(first)
 
     # and when the department submits

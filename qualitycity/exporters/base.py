@@ -20,14 +20,18 @@ class Column:
     header: str
     width: float  # in Excel character widths; the .docx writer keeps the proportions
     centred: bool = False  # short values (序号, 完成时限) read better centred
+    # Excel's number format for the column's numbers, dates and times (NUMBER_2, PERCENT_1,
+    # DATETIME_CN…); a text column leaves it empty.
+    number_format: str = ""
 
 
 @dataclass(frozen=True)
 class Row:
-    """A section row (one label across the table) or a body row (one cell per column)."""
+    """A section row (one label across the table) or a body row (one cell per column). A body
+    cell is text, or a number, date or time the .xlsx writer keeps as one (None: empty)."""
 
     kind: str  # "section" or "task"
-    cells: tuple[str, ...]
+    cells: tuple
 
     @classmethod
     def section(cls, label: str) -> Row:
@@ -46,6 +50,9 @@ class ListExporter:
 
     document_name = ""  # printed after the title in the file name: 工作任务分解表
     columns: tuple[Column, ...] = ()
+    # The .xlsx writer sizes each column to its longest line (a Chinese character counts two),
+    # between Column.width's floor of 6 and a ceiling past which the text wraps.
+    fit_widths = False
 
     def title(self) -> str:
         raise NotImplementedError

@@ -13,6 +13,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from .xlsx import shown_text
+
 TITLE_FONT = "黑体"
 BODY_FONT = "宋体"
 BODY_SIZE = Pt(10.5)
@@ -140,7 +142,11 @@ def write_docx(exporter) -> bytes:
             _shade(merged, SECTION_SHADE)
             continue
         for cell, value, column in zip(cells, item.cells, columns, strict=True):
-            _write(cell, value, align=WD_ALIGN_PARAGRAPH.CENTER if column.centred else None)
+            _write(
+                cell,
+                shown_text(value, column.number_format),
+                align=WD_ALIGN_PARAGRAPH.CENTER if column.centred else None,
+            )
 
     _footer(section)
     buf = io.BytesIO()

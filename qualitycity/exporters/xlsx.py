@@ -3,9 +3,12 @@ bold header repeated on every page, bordered cells, page numbers in the footer).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import unicodedata
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -31,6 +34,21 @@ MAX_ROW_HEIGHT_PT = 409  # Excel's limit
 MAX_CELL_CHARS = 32_767  # Excel's limit
 FOOTER = "第 &P 页，共 &N 页"
 
+# Number formats a Column names; times are printed in Beijing time as offices read them.
+NUMBER_0 = "0"
+NUMBER_1 = "0.0"
+NUMBER_2 = "0.00"
+PERCENT_1 = "0.0%"
+DATE_CN = 'yyyy"年"m"月"d"日"'
+DATETIME_CN = 'yyyy"年"m"月"d"日" hh:mm'
+BEIJING = ZoneInfo("Asia/Shanghai")
+NUMBER_RIGHT = Alignment(vertical="top", horizontal="right")
+# A spreadsheet reads a cell typed or pasted as =…, +…, -… or @… as a formula (CSV/formula
+# injection); text from users starting so is written as text, and marked so Excel keeps it text.
+FORMULA_LEADS = ("=", "+", "-", "@")
+MIN_FIT_WIDTH = 6
+MAX_FIT_WIDTH = 48
+
 
 def display_width(text: str) -> float:
     """Width in Excel character units: a Chinese character takes about two digits' room."""
@@ -43,14 +61,78 @@ def wrapped_lines(text: str, column_width: float) -> int:
     return sum(max(1, math.ceil(display_width(line) / room)) for line in text.split("\n"))
 
 
+def fit_width(text: str) -> int:
+    """A text's width for sizing a column: a Chinese (wide) character counts two, the longest
+    line counts."""
+    return max(
+        (
+            sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+            for line in text.split("\n")
+        ),
+        default=0,
+    )
+
+
 def _clean(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value or "")[:MAX_CELL_CHARS]
 
 
-def _put(ws, row: int, column: int, value: str, *, font, alignment, border=BORDER, fill=None):
-    cell = ws.cell(row=row, column=column, value=_clean(value))
-    if cell.data_type == "f":  # text that starts with "=" is text, not a formula
-        cell.data_type = "s"
+def beijing_naive(value: dt.datetime) -> dt.datetime:
+    """An aware time as Beijing wall-clock time without a zone (Excel has none); a naive time is
+    taken as already Beijing's."""
+    if value.tzinfo is not None:
+        value = value.astimezone(BEIJING).replace(tzinfo=None)
+    return value.replace(second=0, microsecond=0)
+
+
+def put_value(cell, value, *, number_format: str = "") -> None:
+    """The portal's one rule for what a cell holds: text stays text (a leading =, +, - or @
+    never makes a formula), numbers stay numbers in the column's format, times in Beijing time."""
+    if value is None:
+        cell.value = None
+    elif isinstance(value, bool):
+        cell.value = _clean(str(value))
+    elif isinstance(value, int | float | Decimal):
+        cell.value = float(value) if isinstance(value, Decimal) else value
+        cell.number_format = number_format or NUMBER_2
+    elif isinstance(value, dt.datetime):
+        cell.value = beijing_naive(value)
+        cell.number_format = number_format or DATETIME_CN
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = number_format or DATE_CN
+    else:
+        text = _clean(str(value))
+        cell.value = text
+        if text.startswith(FORMULA_LEADS):
+            cell.data_type = "s"  # openpyxl made "=…" a formula
+            cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+
+
+def shown_text(value, number_format: str = "") -> str:
+    """The value as the file shows it, to size columns and rows and for the .docx writer."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        when = beijing_naive(value)
+        return f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        fmt = number_format or NUMBER_2
+        if fmt.endswith("%"):
+            decimals = len(fmt.split(".")[1]) - 1 if "." in fmt else 0
+            return f"{float(value) * 100:.{decimals}f}%"
+        decimals = len(fmt.split(".")[1]) if "." in fmt else 0
+        return f"{float(value):.{decimals}f}"
+    return str(value)
+
+
+def _put(
+    ws, row: int, column: int, value: str, *, font, alignment, border=BORDER, fill=None, number_format=""
+):
+    cell = ws.cell(row=row, column=column)
+    put_value(cell, value, number_format=number_format)
     cell.font = font
     cell.alignment = alignment
     if border is not None:
@@ -76,29 +158,84 @@ def write_xlsx(exporter) -> bytes:
         row += 1
         _put_subtitle(ws, row, subtitle, width=len(columns))
 
+    rows = exporter.iterate_rows()
+    widths = [c.width for c in columns]
+    if exporter.fit_widths:
+        rows = list(rows)
+        widths = _fitted_widths(columns, rows)
+        _widen_for_subtitle(widths, subtitle)
+
     row += 1
     header_row = row
-    for j, column in enumerate(columns, start=1):
+    for j, (column, width) in enumerate(zip(columns, widths, strict=True), start=1):
         _put(ws, row, j, column.header, font=HEADER_FONT, alignment=CENTRE, fill=HEADER_FILL)
-        ws.column_dimensions[get_column_letter(j)].width = column.width
-    ws.row_dimensions[row].height = 24
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.row_dimensions[row].height = max(24, wrapped_lines_for_header(columns, widths) * LINE_HEIGHT_PT + 6)
 
-    body_alignments = [WRAP_TOP_CENTRE if c.centred else WRAP_TOP for c in columns]
-    for item in exporter.iterate_rows():
+    for item in rows:
         row += 1
         if item.kind == "section":
             lines = _put_section(ws, row, item.cells[0], columns)
         else:
             lines = 1
-            for j, (value, column) in enumerate(zip(item.cells, columns, strict=True), start=1):
-                _put(ws, row, j, value, font=BODY_FONT, alignment=body_alignments[j - 1])
-                lines = max(lines, wrapped_lines(value or "", column.width))
+            for j, (value, column, width) in enumerate(
+                zip(item.cells, columns, widths, strict=True), start=1
+            ):
+                _put(
+                    ws,
+                    row,
+                    j,
+                    value,
+                    font=BODY_FONT,
+                    alignment=_body_alignment(value, column),
+                    number_format=column.number_format,
+                )
+                lines = max(lines, wrapped_lines(shown_text(value, column.number_format), width))
         ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT_PT, lines * LINE_HEIGHT_PT + 4)
 
     _set_up_pages(ws, header_row=header_row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _body_alignment(value, column) -> Alignment:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and not column.centred:
+        return NUMBER_RIGHT
+    return WRAP_TOP_CENTRE if column.centred else WRAP_TOP
+
+
+def _fitted_widths(columns, rows) -> list[float]:
+    """Each column as wide as its header or longest value (plus padding), within bounds: past
+    the ceiling the text wraps."""
+    widths = []
+    for j, column in enumerate(columns):
+        longest = max(
+            (
+                fit_width(shown_text(item.cells[j], column.number_format))
+                for item in rows
+                if item.kind != "section"
+            ),
+            default=0,
+        )
+        longest = max(longest, fit_width(column.header))
+        widths.append(float(min(MAX_FIT_WIDTH, max(MIN_FIT_WIDTH, column.width, longest + 2))))
+    return widths
+
+
+def _widen_for_subtitle(widths: list[float], subtitle) -> None:
+    """Each part of the subtitle fits the columns it spans (its last column widens), since a
+    merged cell clips what does not fit."""
+    if not subtitle:
+        return
+    for text, (first, last) in zip(subtitle, _split_columns(len(widths), len(subtitle)), strict=True):
+        short = fit_width(text) + 2 - sum(widths[first - 1 : last])
+        if short > 0:
+            widths[last - 1] += short
+
+
+def wrapped_lines_for_header(columns, widths) -> int:
+    return max((wrapped_lines(c.header, w) for c, w in zip(columns, widths, strict=True)), default=1)
 
 
 def _put_subtitle(ws, row: int, subtitle: list[str], *, width: int) -> None:
