@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "responsibilities.context_processors.memberships",
                 "qualitycity.navigation.navigation",
+                "reports.context_processors.notifications",
             ],
         },
     },

@@ -521,24 +521,49 @@ def measurements_record(*, report: DepartmentReport, confirmed: bool) -> None:
 
 
 @transaction.atomic
-def report_sign_off(*, report: DepartmentReport, actor) -> DepartmentReport:
-    """The department head signs a submitted report off, which sends it to the office."""
+def report_sign_off(*, report: DepartmentReport, actor, comment: str = "") -> DepartmentReport:
+    """The department head signs a submitted report off, which sends it to the office; the
+    head's comment, if any, replaces the one on the report (an empty one clears it)."""
     require_department_member(report, actor, {Role.DEPARTMENT_HEAD})
+    comment = _head_comment(comment, required=False)
     report = _transition(report, "sign_off", actor, "signed_off_at", "signed_off_by")
-    _audit_report(actor, "report.sign_off", report, _("审签%(report)s") % {"report": report})
+    report.head_comment = comment
+    report.save(update_fields=["head_comment"])
+    summary = _("审签%(report)s") % {"report": report}
+    if comment:
+        summary += _("：%(comment)s") % {"comment": comment[:200]}
+    _audit_report(actor, "report.sign_off", report, summary, after={"head_comment": comment})
     _notify_after_commit(report, "signed_off")
     return report
 
 
 @transaction.atomic
 def report_send_back(*, report: DepartmentReport, actor, comment: str) -> DepartmentReport:
-    """The head may send a submitted report back to the liaison with a comment."""
+    """The head may send a submitted report back to the liaison with a comment, kept on the
+    report for the liaison to read."""
     require_department_member(report, actor, {Role.DEPARTMENT_HEAD})
+    comment = _head_comment(comment, required=True)
     report = _transition(report, "send_back", actor)
+    report.head_comment = comment
+    report.save(update_fields=["head_comment"])
     summary = _("负责人退回%(report)s：%(comment)s") % {"report": report, "comment": comment[:200]}
-    _audit_report(actor, "report.send_back", report, summary)
+    _audit_report(actor, "report.send_back", report, summary, after={"head_comment": comment})
     _notify_after_commit(report, "sent_back", comment=comment)
     return report
+
+
+HEAD_COMMENT_REQUIRED = gettext_lazy("负责人意见：退回时请填写意见")
+HEAD_COMMENT_TOO_LONG = gettext_lazy("负责人意见：不超过2000字")
+
+
+def _head_comment(comment: str | None, *, required: bool) -> str:
+    """A head's comment is trimmed, at most 2000 characters, and required for a send-back."""
+    comment = (comment or "").strip()
+    if required and not comment:
+        raise ApplicationError(HEAD_COMMENT_REQUIRED, field="comment")
+    if len(comment) > 2000:
+        raise ApplicationError(HEAD_COMMENT_TOO_LONG, field="comment")
+    return comment
 
 
 @transaction.atomic

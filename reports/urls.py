@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import briefing_views, compilation_views, home_views, views
 
 app_name = "reports"
 
@@ -25,4 +25,37 @@ urlpatterns = [
     path("periods/<int:pk>/extend/", views.period_extend, name="period_extend"),
     path("updates/", views.work_updates, name="work_updates"),
     path("notifications/", views.notifications, name="notifications"),
+    # The to-do home and chasing late departments (issue 16).
+    path("home/", home_views.home, name="home"),
+    path(
+        "periods/<int:pk>/remind/<int:department_pk>/",
+        views.period_remind_department,
+        name="period_remind_department",
+    ),
+    path(
+        "periods/<int:pk>/supervision/<int:department_pk>.docx",
+        views.period_supervision_docx,
+        name="period_supervision_docx",
+    ),
+    # The month's 汇总表 (issue 16): asked for from the period page, built in the worker.
+    path(
+        "periods/<int:pk>/compilations/<int:plan_pk>/",
+        compilation_views.compilation_start,
+        name="compilation_start",
+    ),
+    path("compilations/<int:pk>/", compilation_views.compilation_detail, name="compilation_detail"),
+    path("compilations/<int:pk>/status/", compilation_views.compilation_status, name="compilation_status"),
+    path(
+        "compilations/<int:pk>/<str:extension>/",
+        compilation_views.compilation_download,
+        name="compilation_download",
+    ),
+    # 工作简报: the year's issues, the office's editor, issuing, each issue's Word file
+    path("briefings/", briefing_views.briefing_list, name="briefing_list"),
+    path("briefings/new/", briefing_views.briefing_create, name="briefing_create"),
+    path("briefings/<int:pk>/", briefing_views.briefing_detail, name="briefing_detail"),
+    path("briefings/<int:pk>/save/", briefing_views.briefing_update, name="briefing_update"),
+    path("briefings/<int:pk>/issue/", briefing_views.briefing_issue, name="briefing_issue"),
+    path("briefings/<int:pk>/delete/", briefing_views.briefing_delete, name="briefing_delete"),
+    path("briefings/<int:pk>/download/", briefing_views.briefing_download, name="briefing_download"),
 ]

@@ -5,8 +5,9 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -41,6 +42,7 @@ from .forms import (
     WorkUpdateForm,
     parse_draft_post,
 )
+from .home import deadline_tone, department_contacts
 from .models import Notification, hasattr_superseded
 from .reminders import remind_missing
 from .selectors import (
@@ -53,6 +55,7 @@ from .selectors import (
     work_update_counts,
     work_updates_for_user,
 )
+from .supervision import remind_department, supervision_docx, supervision_sheet
 
 SAVE_CONFLICT = gettext_lazy(
     "部分内容在您打开页面后已被他人修改，未覆盖对方的修改；您填写的内容保留在下方，请核对后再保存。"
@@ -185,7 +188,9 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_get_for_head(user=request.user, pk=pk)
-    return _act(request, report, services.report_sign_off, _("已审签，报质强办审核"))
+    # The sign-off comment is optional; the service trims it and refuses one too long.
+    comment = request.POST.get("comment", "")
+    return _act(request, report, services.report_sign_off, _("已审签，报质强办审核"), comment=comment)
 
 
 @login_required
@@ -301,16 +306,26 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def period_list(request: HttpRequest) -> HttpResponse:
     require_overseer(user=request.user)
-    periods = periods_for_user(user=request.user).order_by("-start")[:36]
-    return render(request, "reports/period_list.html", {"periods": periods, "today": timezone.localdate()})
+    today = timezone.localdate()
+    periods = list(periods_for_user(user=request.user).order_by("-start")[:36])
+    for period in periods:
+        # Red past the deadline, amber within three working days of it, while the period is open.
+        done = period.status != period.Status.OPEN
+        period.tone = deadline_tone(deadline=period.deadline, today=today, done=done)
+    return render(request, "reports/period_list.html", {"periods": periods, "today": today})
 
 
 @login_required
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who has submitted, who is late and who is missing, with a one-click reminder."""
+    """Who has submitted, who is late and who is missing, with a one-click reminder, each
+    department's liaison and head with their phone numbers, and chasing per department."""
     period = period_get_for_overseer(user=request.user, pk=pk)
+    today = timezone.localdate()
     rows = period_overview(period=period)
     counts = {state: sum(1 for r in rows if r.state == state) for state in ("submitted", "late", "missing")}
+    contacts = department_contacts(department_ids=[r.department.pk for r in rows])
+    for row in rows:
+        row.contacts = contacts.get(row.department.pk, [])
     return render(
         request,
         "reports/period_detail.html",
@@ -318,7 +333,9 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "rows": rows,
             "counts": counts,
-            "today": timezone.localdate(),
+            "today": today,
+            "tone": deadline_tone(deadline=period.deadline, today=today, done=period.status != "open"),
+            "past_deadline": today > period.deadline,
             "extend_form": ExtendForm(),
             "is_office": user_scope(request.user).is_office_of(period.jurisdiction_id),
         },
@@ -354,6 +371,49 @@ def period_extend(request: HttpRequest, pk: int) -> HttpResponse:
     services.period_extend(period=period, deadline=form.cleaned_data["deadline"], actor=request.user)
     messages.success(request, _("截止日期已调整"))
     return redirect("reports:period_detail", pk=pk)
+
+
+# Chasing one department -------------------------------------------------------------------------
+
+
+def _period_department(request, pk: int, department_pk: int):
+    """A period the user runs as the office, and one department of its jurisdiction (404 else)."""
+    period = period_get_for_office(user=request.user, pk=pk)
+    department = get_object_or_404(Department, pk=department_pk, jurisdiction_id=period.jurisdiction_id)
+    return period, department
+
+
+@login_required
+@require_POST
+def period_remind_department(request: HttpRequest, pk: int, department_pk: int) -> HttpResponse:
+    """The office reminds one department whose report is not in."""
+    period, department = _period_department(request, pk, department_pk)
+    sent = remind_department(
+        period=period, department=department, actor=request.user, now=timezone.localtime()
+    )
+    messages.success(
+        request,
+        _("已向%(department)s的%(count)s位联络员发送催报提醒")
+        % {"department": department.name, "count": sent},
+    )
+    return redirect("reports:period_detail", pk=pk)
+
+
+@login_required
+def period_supervision_docx(request: HttpRequest, pk: int, department_pk: int) -> HttpResponse:
+    """The 督办单 of a late department, as a Word file."""
+    period, department = _period_department(request, pk, department_pk)
+    sheet = supervision_sheet(period=period, department=department, today=timezone.localdate())
+    name = _("督办单-%(department)s-%(period)s.docx") % {
+        "department": department.name,
+        "period": period.label,
+    }
+    response = HttpResponse(
+        supervision_docx(sheet),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 # Work updates and notifications ------------------------------------------------------------------
