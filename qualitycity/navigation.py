@@ -15,7 +15,7 @@ SECTIONS = (
     ("departments", "programmes", ("department_",)),
     ("departments", "responsibilities", ("department_",)),
     ("assessment", "assessment", ("",)),
-    ("updates", "reports", ("work_updates",)),
+    ("updates", "reports", ("work_updates", "briefing_")),
     ("notifications", "reports", ("notifications",)),
     ("reports", "reports", ("my_reports", "report_", "evidence_", "period_")),
     ("people", "responsibilities", ("people", "person_", "contacts_")),

@@ -471,8 +471,8 @@ def test_the_review_page_of_a_25_task_plan_costs_a_fixed_number_of_queries(
     # jurisdiction (whose reporting department stays), and the session saved on
     # every request (savepoint, update, release), and the checks beside the plan: plans of the
     # same 文号 or title, the jurisdiction's children and the other jurisdictions' names —
-    # whatever the plan's size.
-    with django_assert_num_queries(13):
+    # whatever the plan's size; and the user's unread notifications for the header.
+    with django_assert_num_queries(14):
         client.get(url)
 
 

@@ -34,6 +34,7 @@ def test_office_imports_a_plan_maps_an_unknown_department_and_sees_it_on_the_pla
 ):
     # given the office of a city where 市安监局 is not a registered name
     login("office_sd")
+    page.locator(".main-nav a", has_text="工作方案").click()  # the home is the to-do list
     page.get_by_role("link", name="导入工作方案").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("导入工作方案")
 

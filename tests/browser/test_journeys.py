@@ -11,6 +11,7 @@ def test_office_logs_in_opens_a_plan_and_sees_task_1_with_its_department_and_tar
 ):
     # given the 淮安 office user of the demo
     login("office_ha")
+    page.locator(".main-nav a", has_text="工作方案").click()  # the home is the to-do list
     expect(page.get_by_role("heading", name="工作方案")).to_be_visible()
 
     # when they open the action plan from the list
@@ -34,6 +35,7 @@ def test_office_logs_in_opens_a_plan_and_sees_task_1_with_its_department_and_tar
 
 def test_a_department_chip_leads_to_the_departments_tasks_across_plans(demo, login, page):
     login("office")
+    page.locator(".main-nav a", has_text="工作方案").click()  # the home is the to-do list
     page.get_by_role("link", name="2022年太仓市质量强市工作要点").click()
     page.locator("li.task").filter(has_text="加强制造业质量提升").locator(
         ".dept.lead", has_text="市工信局"
@@ -46,6 +48,7 @@ def test_a_department_chip_leads_to_the_departments_tasks_across_plans(demo, log
 
 def test_office_of_one_city_does_not_see_another_citys_plans(demo, login, page):
     login("office")
+    page.locator(".main-nav a", has_text="工作方案").click()  # the home is the to-do list
     expect(page.locator("table")).to_contain_text("2022年太仓市质量强市工作要点")
     expect(page.locator("table")).not_to_contain_text("湛江")
 
