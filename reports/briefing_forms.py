@@ -25,7 +25,7 @@ class BriefingForm(forms.Form):
         label=_("印发日期"),
         required=False,
         help_text=_("不填则按印发当天"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     send_to = forms.CharField(
         label=_("报送"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -64,7 +64,9 @@ class SendBackForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    deadline = FormDateField(label=_("新的截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = FormDateField(
+        label=_("新的截止日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class WorkUpdateForm(forms.ModelForm):
@@ -72,7 +74,11 @@ class WorkUpdateForm(forms.ModelForm):
         model = WorkUpdate
         fields = ["date", "title", "body"]
         field_classes = {"date": FormDateField}
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "body": forms.Textarea(attrs={"rows": 4})}
+        # A date input takes only ISO dates: 2026-11-29, never the locale's 2026/11/29.
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "body": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class EvidenceForm(forms.Form):
