@@ -25,3 +25,19 @@ def test_the_work_update_date_is_prefilled_in_the_form_a_date_input_takes(client
     page = client.get(reverse("reports:work_updates")).content.decode()
     field = re.search(r'<input type="date" name="date" value="([^"]*)"', page)
     assert field and re.fullmatch(r"\d{4}-\d{2}-\d{2}", field.group(1))
+
+
+def test_the_autosave_messages_come_in_the_readers_language(client, cast, period):
+    from django.utils import translation
+
+    report = DepartmentReport.objects.get(period=period, department=cast.department)
+    client.force_login(cast.liaison)
+    chinese = client.get(reverse("reports:report_detail", args=[report.pk])).content.decode()
+    assert 'data-msg-saved="已自动保存 %(time)s"' in chinese
+    with translation.override("en"):
+        client.cookies["django_language"] = "en"
+        english = client.get(
+            reverse("reports:report_detail", args=[report.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert 'data-msg-saved="Saved automatically at %(time)s"' in english
+    assert "已自动保存" not in english

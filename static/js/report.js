@@ -10,6 +10,12 @@
   var timer = null;
   var saving = false;
   var dirty = false;
+  // The page's messages, translated by the server into the reader's language (data-msg-*).
+  var msg = form.dataset;
+
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return values[name]; });
+  }
 
   function say(text, isError) {
     if (!status) return;
@@ -44,11 +50,12 @@
     if (!differs) { forgetLocally(); return; }
     var bar = document.createElement("p");
     bar.className = "message";
-    bar.textContent = "本机浏览器中有尚未保存到系统的填写内容（" + new Date(saved.at).toLocaleString("zh-CN") + "）。";
+    var when = new Date(saved.at).toLocaleString(document.documentElement.lang || "zh-CN");
+    bar.textContent = fill(msg.msgLocal, { time: when });
     var restore = document.createElement("button");
     restore.type = "button";
     restore.className = "button small";
-    restore.textContent = "恢复这些内容";
+    restore.textContent = msg.msgRestore;
     restore.addEventListener("click", function () {
       fields().forEach(function (el) {
         if (saved.fields[el.name] !== undefined) el.value = saved.fields[el.name];
@@ -64,12 +71,12 @@
     if (saving) { schedule(); return; }
     saving = true;
     dirty = false;
-    say("正在保存…");
+    say(msg.msgSaving);
     var body = new FormData(form);
     fetch(url, { method: "POST", body: body, headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
       .then(function (response) {
         if (response.redirected || response.status === 403) {
-          say("登录已过期：您填写的内容已保存在本机浏览器，请在新窗口重新登录后回到本页恢复。", true);
+          say(msg.msgExpired, true);
           return null;
         }
         return response.json().then(function (data) { return { status: response.status, data: data }; });
@@ -85,15 +92,15 @@
         }
         if (data.error) { say(data.error, true); return; }
         if (data.conflicts && data.conflicts.length) {
-          say("有 " + data.conflicts.length + " 项已被他人修改，未覆盖对方内容。请点“保存草稿”查看并核对。", true);
+          say(fill(msg.msgConflicts, { count: data.conflicts.length }), true);
           return;
         }
         var errors = Object.keys(data.errors || {});
         if (errors.length) { say(data.errors[errors[0]], true); return; }
         if (!dirty) forgetLocally();
-        say("已自动保存 " + data.saved_at);
+        say(fill(msg.msgSaved, { time: data.saved_at }));
       })
-      .catch(function () { say("网络连接中断：内容已保存在本机浏览器，恢复连接后会自动保存。", true); })
+      .catch(function () { say(msg.msgOffline, true); })
       .then(function () { saving = false; if (dirty) schedule(); });
   }
 
