@@ -55,7 +55,7 @@ def test_the_office_starts_a_run_and_follows_it_to_the_result(
     assert state["done"] and state["progress"] == 100
     assert state["url"] == reverse("assessment:assessment_detail", args=[run.assessment_id])
     page = client.get(reverse("assessment:assessment_run", args=[run.pk]))
-    assert b"js/assessment.js" in page.content
+    assert b"js/progress.js" in page.content
 
 
 @pytest.mark.parametrize(

@@ -354,4 +354,4 @@ def test_a_liaison_cannot_reach_the_job_page(world, cast, client, monkeypatch):
     assert client.get(reverse("reports:compilation_detail", args=[job.pk])).status_code == 403
     client.force_login(cast.office)
     page = client.get(reverse("reports:compilation_detail", args=[job.pk]))
-    assert page.status_code == 200 and "js/compilation.js" in page.content.decode()
+    assert page.status_code == 200 and "js/progress.js" in page.content.decode()
