@@ -33,7 +33,9 @@ class ItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=AssessmentItem.Kind.choices)
     points = FormDecimalField(label=_("分值"), required=False, **SCORE)
     reason = forms.CharField(label=_("事由"), max_length=300)
-    occurred_on = FormDateField(label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    occurred_on = FormDateField(
+        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)

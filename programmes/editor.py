@@ -22,18 +22,11 @@ from responsibilities.services import audit_record
 
 from . import numbering
 from .models import Assignment, Heading, Milestone, Plan, Task
+from .revisions import PLAN_FIELDS as SNAPSHOT_PLAN_FIELDS
 from .revisions import plan_change
 
-PLAN_FIELDS = (
-    "title",
-    "kind",
-    "issuer",
-    "document_number",
-    "issued_on",
-    "year_start",
-    "year_end",
-    "reporting_frequency",
-)
+# The fields the office types; the status moves only through activate, archive and restore.
+PLAN_FIELDS = tuple(name for name in SNAPSHOT_PLAN_FIELDS if name != "status")
 
 
 class EditorError(ApplicationError):

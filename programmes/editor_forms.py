@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qualitycity.params import FormDateField, StrictIntegerField
 from responsibilities.models import Department
 
+from .editor import PLAN_FIELDS
 from .models import Heading, Plan, Task
 
 REASON_HELP = _("执行中的方案每次调整都记为一次“方案调整”，请写明原因，例如：根据2026年机构改革调整")
@@ -24,16 +25,7 @@ class ReasonField(forms.CharField):
         super().__init__(**kwargs)
 
 
-PLAN_FORM_FIELDS = [
-    "title",
-    "kind",
-    "issuer",
-    "document_number",
-    "issued_on",
-    "year_start",
-    "year_end",
-    "reporting_frequency",
-]
+PLAN_FORM_FIELDS = list(PLAN_FIELDS)
 
 
 class PlanForm(forms.Form):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qualitycity.errors import ApplicationError
+from qualitycity.errors import ApplicationError, form_apply
 from qualitycity.params import query_int
 from responsibilities.models import Jurisdiction
 from responsibilities.scope import user_scope
@@ -49,15 +49,6 @@ def _editor_url(plan: Plan, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _apply(form, change):
-    """Runs a change; a refusal becomes the form's error and None comes back."""
-    try:
-        return change()
-    except ApplicationError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        return None
-
-
 # Plans ---------------------------------------------------------------------------------------
 
 
@@ -77,7 +68,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         chooser.fields["jurisdiction"].widget = chooser.fields["jurisdiction"].hidden_widget()
     form = PlanForm(request.POST or None)
     if request.method == "POST" and chooser.is_valid() and form.is_valid():
-        plan = _apply(
+        plan = form_apply(
             form,
             lambda: editor.plan_create(
                 jurisdiction=chooser.cleaned_data["jurisdiction"], actor=request.user, data=form.cleaned_data
@@ -127,7 +118,7 @@ def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in editor.PLAN_FIELDS}
-        if _apply(
+        if form_apply(
             form,
             lambda: editor.plan_update(
                 plan=plan, actor=request.user, data=data, reason=_reason(request, plan)
@@ -191,23 +182,7 @@ def heading_form(request: HttpRequest, pk: int, heading_pk: int | None = None) -
     form = HeadingForm(
         request.POST or None, plan=plan, item=heading, ask_reason=_asks_reason(plan), initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _apply(
-            form,
-            lambda: editor.heading_save(
-                plan=plan,
-                actor=request.user,
-                heading=heading,
-                data=form.cleaned_data,
-                reason=_reason(request, plan),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("已保存标题%s") % saved)
-            return redirect(_editor_url(plan, f"h{saved.pk}"))
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "plan": plan, "item": heading, "kind": "heading"}
-    return render(request, "programmes/editor/node_form.html", context, status=status)
+    return _node_page(request, plan, form, heading, "heading", save=editor.heading_save)
 
 
 @login_required
@@ -223,22 +198,32 @@ def task_form(request: HttpRequest, pk: int, task_pk: int | None = None) -> Http
     form = TaskForm(
         request.POST or None, plan=plan, item=task, ask_reason=_asks_reason(plan), initial=initial
     )
+    return _node_page(request, plan, form, task, "task", save=editor.task_save)
+
+
+NODE_SAVED = {"heading": (_("已保存标题%s"), "h"), "task": (_("已保存任务%s"), "task-")}
+
+
+def _node_page(request: HttpRequest, plan: Plan, form, item, kind: str, *, save) -> HttpResponse:
+    """A heading's or task's form: saved through the editor (back to the tree at the item), or
+    shown again with the refusal beside the field it names."""
     if request.method == "POST" and form.is_valid():
-        saved = _apply(
+        saved = form_apply(
             form,
-            lambda: editor.task_save(
+            lambda: save(
                 plan=plan,
                 actor=request.user,
-                task=task,
                 data=form.cleaned_data,
                 reason=_reason(request, plan),
+                **{kind: item},
             ),
         )
         if saved is not None:
-            messages.success(request, _("已保存任务%s") % saved)
-            return redirect(_editor_url(plan, f"task-{saved.pk}"))
+            done, anchor = NODE_SAVED[kind]
+            messages.success(request, done % saved)
+            return redirect(_editor_url(plan, f"{anchor}{saved.pk}"))
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "plan": plan, "item": task, "kind": "task"}
+    context = {"form": form, "plan": plan, "item": item, "kind": kind}
     return render(request, "programmes/editor/node_form.html", context, status=status)
 
 
@@ -292,7 +277,7 @@ def task_withdraw(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
-        if _apply(
+        if form_apply(
             form, lambda: editor.task_withdraw(plan=plan, actor=request.user, task=task, reason=reason)
         ):
             messages.success(request, _("已撤销任务%s，历史报送保留") % task)

@@ -36,3 +36,17 @@ class Conflict(ApplicationError):
     """Someone else changed the object first, or its state no longer allows the action (409)."""
 
     status = 409
+
+
+def form_refused(form, exc: ApplicationError) -> None:
+    """A refusal shown on the form: beside the field it names, else above the fields."""
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
+def form_apply(form, change):
+    """Runs a change (a service call); a refusal becomes the form's error and None comes back."""
+    try:
+        return change()
+    except ApplicationError as exc:
+        form_refused(form, exc)
+        return None

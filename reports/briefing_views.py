@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qualitycity.errors import ApplicationError
+from qualitycity.errors import ApplicationError, form_refused
 from qualitycity.exporters import DOCX_CONTENT_TYPE
 from qualitycity.params import query_int
 from responsibilities.scope import user_scope
@@ -130,7 +130,7 @@ def briefing_update(request: HttpRequest, pk: int) -> HttpResponse:
             briefing=briefing, actor=request.user, items=form.items, **form.cleaned_data
         )
     except ApplicationError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        form_refused(form, exc)
         briefing.refresh_from_db()
         return _editor(request, briefing, form=form, status=exc.status)
     messages.success(request, _("简报已保存"))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qualitycity.errors import ApplicationError
+from qualitycity.errors import ApplicationError, form_refused
 from responsibilities.models import Department, Role
 from responsibilities.scope import user_scope
 from responsibilities.services import audit_record
@@ -428,7 +428,7 @@ def work_updates(request: HttpRequest) -> HttpResponse:
             try:
                 services.work_update_post(department=department, actor=request.user, **form.cleaned_data)
             except ApplicationError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+                form_refused(form, exc)
             else:
                 messages.success(request, _("工作动态已报送"))
                 return redirect("reports:work_updates")

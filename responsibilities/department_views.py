@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qualitycity.errors import ApplicationError
+from qualitycity.errors import ApplicationError, form_apply
 from qualitycity.params import query_int
 
 from . import services
@@ -49,15 +49,6 @@ def _office_jurisdictions(user) -> list[Jurisdiction]:
     return found
 
 
-def _apply(form, change):
-    """Runs a service; its refusal becomes the form's error and None comes back."""
-    try:
-        return change()
-    except ApplicationError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-        return None
-
-
 @login_required
 def department_create(request: HttpRequest) -> HttpResponse:
     """A new department in one of the office's jurisdictions (?jurisdiction= picks which)."""
@@ -67,7 +58,7 @@ def department_create(request: HttpRequest) -> HttpResponse:
     form = DepartmentCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        department = _apply(
+        department = form_apply(
             form,
             lambda: services.department_create(
                 jurisdiction=jurisdiction,
@@ -98,7 +89,7 @@ def department_rename(request: HttpRequest, pk: int) -> HttpResponse:
     old_name = department.name
     form = DepartmentRenameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        renamed = _apply(
+        renamed = form_apply(
             form,
             lambda: services.department_rename(
                 department=department,
@@ -130,7 +121,7 @@ def department_merge(request: HttpRequest, pk: int) -> HttpResponse:
     source = _department_for_office(user=request.user, pk=pk)
     form = DepartmentMergeForm(request.POST or None, source=source)
     if request.method == "POST" and form.is_valid():
-        merged = _apply(
+        merged = form_apply(
             form,
             lambda: services.department_merge(
                 source=source,

@@ -7,7 +7,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qualitycity.errors import ApplicationError
+from qualitycity.errors import ApplicationError, form_refused
 from qualitycity.params import QueryRequestConfig, parse_int
 
 from . import services
@@ -63,7 +63,7 @@ def people(request: HttpRequest) -> HttpResponse:
             created = (membership, password)
             form = PersonForm(departments=departments)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            form_refused(form, exc)
     memberships = Membership.objects.filter(
         jurisdiction=jurisdiction, role__in=Role.department_roles()
     ).select_related("user", "department")
