@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
+from programmes.models import Task, path_label
+from qualitycity.formats import decimal_text
 from responsibilities.models import AuditEvent, Department, Role
 from responsibilities.scope import user_scope
 from targets.models import Target
@@ -142,6 +146,49 @@ def report_events(*, report: DepartmentReport):
         | AuditEvent.objects.filter(object_type="reports.taskentry", object_id__in=entry_ids)
         | AuditEvent.objects.filter(object_type="reports.indicatorvalue", object_id__in=value_ids)
     ).select_related("actor")
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One audit event of a report as the page shows it: the change in words on both sides."""
+
+    event: AuditEvent
+    before: list[tuple[str, str]]
+    after: list[tuple[str, str]]
+
+
+def report_history(*, report: DepartmentReport) -> list[HistoryRow]:
+    """The report's audit trail in words: field names (进展情况, not progress), choices (推进中,
+    not in_progress), figures as written (95.2) and a comment under the task it was made on (二(一)1,
+    not the entry's number); two queries besides the events."""
+    labels = {
+        f.name: str(f.verbose_name)
+        for model in (DepartmentReport, TaskEntry, IndicatorValue)
+        for f in model._meta.fields
+    }
+    choices = {**dict(Task.Status.choices), **dict(DepartmentReport.Status.choices)}
+    tasks = {str(pk): path_label(path) for pk, path in report.entries.values_list("pk", "task__path")}
+
+    def words(changes) -> list[tuple[str, str]]:
+        rows = []
+        for key, value in (changes or {}).items():
+            comment = key in tasks  # an office comment, keyed by its entry
+            label = _("任务 %(task)s 的意见") % {"task": tasks[key]} if comment else labels.get(key, key)
+            rows.append((label, _history_value(value, choices)))
+        return rows
+
+    return [HistoryRow(e, words(e.before), words(e.after)) for e in report_events(report=report)]
+
+
+def _history_value(value, choices: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and value in choices:
+        return str(choices[value])
+    try:
+        return decimal_text(Decimal(value)) if isinstance(value, str) and value[:1].isdigit() else str(value)
+    except (InvalidOperation, ValueError):
+        return str(value)
 
 
 def work_updates_for_user(*, user):

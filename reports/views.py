@@ -48,12 +48,14 @@ from .reminders import remind_missing
 from .selectors import (
     period_overview,
     periods_for_user,
-    report_events,
     report_page,
     reports_for_department,
     user_roles_for_report,
     work_update_counts,
     work_updates_for_user,
+)
+from .selectors import (
+    report_history as report_history_rows,
 )
 from .supervision import remind_department, supervision_docx, supervision_sheet
 
@@ -242,8 +244,8 @@ def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
 def report_history(request: HttpRequest, pk: int) -> HttpResponse:
     """The audit trail of a report: every save, submission, sign-off and review, with values."""
     report = report_get_for_user(user=request.user, pk=pk)
-    events = report_events(report=report)
-    return render(request, "reports/report_history.html", {"report": report, "events": events})
+    rows = report_history_rows(report=report)
+    return render(request, "reports/report_history.html", {"report": report, "rows": rows})
 
 
 # Evidence ----------------------------------------------------------------------------------------

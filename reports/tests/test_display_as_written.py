@@ -41,3 +41,22 @@ def test_the_autosave_messages_come_in_the_readers_language(client, cast, period
         ).content.decode()
     assert 'data-msg-saved="Saved automatically at %(time)s"' in english
     assert "已自动保存" not in english
+
+
+def test_the_history_reads_in_words_not_field_keys(client, cast, period, rated):
+    from reports.services import report_save_draft
+
+    report = DepartmentReport.objects.get(period=period, department=cast.department)
+    entry = report.entries.get()
+    value = report.values.get(indicator=rated)
+    report_save_draft(
+        report=report,
+        actor=cast.liaison,
+        entries={entry.pk: {"progress": "完成抽查", "status": "in_progress", "version": entry.version}},
+        values={value.pk: {"value": "95.2", "gap_explanation": "", "version": value.version}},
+    )
+    client.force_login(cast.liaison)
+    page = client.get(reverse("reports:report_history", args=[report.pk])).content.decode()
+    assert "进展情况" in page and "推进中" in page and "95.2" in page
+    for code in (">progress<", ">status<", ">value<", "in_progress", "95.2000"):
+        assert code not in page
