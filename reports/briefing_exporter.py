@@ -8,14 +8,14 @@ alternatives, and where neither is installed (Linux, LibreOffice) Noto CJK is th
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt, RGBColor
+
+from qualitycity.exporters.docx import field_runs, font_alternatives, official_body_style
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGINS = {"top_margin": Mm(37), "bottom_margin": Mm(35), "left_margin": Mm(28), "right_margin": Mm(26)}
@@ -107,35 +107,8 @@ def _page_number(footer) -> None:
     p = footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     set_font(p.add_run("— "), PAGE_NUMBER_FONT, FOOT_SIZE)
-    for kind in ("begin", "instr", "separate", "text", "end"):
-        run = p.add_run()
-        set_font(run, PAGE_NUMBER_FONT, FOOT_SIZE)
-        if kind == "instr":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = " PAGE "
-        elif kind == "text":
-            element = OxmlElement("w:t")
-            element.text = "1"
-        else:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        run._r.append(element)
+    field_runs(p, "PAGE", font=PAGE_NUMBER_FONT, size=FOOT_SIZE)
     set_font(p.add_run(" —"), PAGE_NUMBER_FONT, FOOT_SIZE)
-
-
-def _font_table(document) -> None:
-    """The official faces in the font table with Windows' names as alternatives and the GB2312
-    character set, so Word substitutes a like face where one is missing."""
-    part = next((r.target_part for r in document.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
-    if part is None:
-        return
-    entries = "".join(
-        f'<w:font w:name="{escape(name)}"><w:altName w:val="{escape(stack[1])}"/><w:charset w:val="86"/>'
-        '<w:family w:val="modern"/><w:pitch w:val="variable"/></w:font>'
-        for name, stack in FONT_STACKS.items()
-    )
-    part._blob = part.blob.replace(b"</w:fonts>", entries.encode("utf-8") + b"</w:fonts>")
 
 
 def _set_up(document) -> None:
@@ -145,23 +118,8 @@ def _set_up(document) -> None:
         setattr(section, side, value)
     section.footer_distance = Mm(23)
     _page_number(section.footer)
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attribute), BODY_FONT)
-    normal.paragraph_format.space_after = Pt(0)
-    # No extra space between Chinese and digits ("2026年第5期", not "2026 年第 5 期").
-    p_pr = normal.element.get_or_add_pPr()
-    anchor = p_pr.find(qn("w:spacing"))  # the schema wants them before w:spacing
-    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
-        element = OxmlElement(name)
-        element.set(qn("w:val"), "0")
-        if anchor is not None:
-            anchor.addprevious(element)
-        else:
-            p_pr.append(element)
-    _font_table(document)
+    official_body_style(document, font=BODY_FONT, size=BODY_SIZE)
+    font_alternatives(document, {name: stack[1] for name, stack in FONT_STACKS.items()})
 
 
 def issue_label(year: int, number: int | None) -> str:

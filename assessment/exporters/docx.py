@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from qualitycity.exporters.docx import grid_table
+from qualitycity.exporters.docx import field_runs, font_alternatives, grid_table, official_body_style
 
 from .base import NO_RANKING, AssessmentExporter, signature_indents
 from .printed import detail_cells, ranking_rows, section_extra, section_number, table_notes
@@ -102,25 +102,6 @@ def _page_break(document) -> None:
     p.add_run().add_break(WD_BREAK.PAGE)
 
 
-def _field_runs(paragraph, instruction: str, *, font: str, size) -> None:
-    """A field (PAGE) as begin / instruction / separate / result / end runs, each in the given face,
-    so the number prints in 宋体 四号 like the dashes around it."""
-    for kind in ("begin", "instr", "separate", "text", "end"):
-        run = paragraph.add_run()
-        set_font(run, font, size)
-        if kind == "instr":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = f" {instruction} "
-        elif kind == "text":
-            element = OxmlElement("w:t")
-            element.text = "1"
-        else:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        run._r.append(element)
-
-
 def _page_number(footer, *, odd: bool) -> None:
     """ "— 1 —" in 宋体 四号, one character in from the outer edge: right on odd pages, left on
     even ones; the footer sits so the number's top is 7 mm under the type area."""
@@ -132,7 +113,7 @@ def _page_number(footer, *, odd: bool) -> None:
         p.paragraph_format.left_indent = PAGE_NUMBER_SIZE
     _spacing(p, line=PAGE_NUMBER_SIZE)
     set_font(p.add_run("— "), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
-    _field_runs(p, "PAGE", font=PAGE_NUMBER_FONT, size=PAGE_NUMBER_SIZE)
+    field_runs(p, "PAGE", font=PAGE_NUMBER_FONT, size=PAGE_NUMBER_SIZE)
     set_font(p.add_run(" —"), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
 
 
@@ -166,40 +147,11 @@ def _set_up_page(document, exporter: AssessmentExporter) -> None:
         _draft_mark(section.header, mark)
         _draft_mark(section.even_page_header, mark)
 
+    official_body_style(document, font=BODY_FONT, size=BODY_SIZE)
     normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:eastAsia", "w:ascii", "w:hAnsi"):
-        fonts.set(qn(attribute), BODY_FONT)
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.paragraph_format.line_spacing = LINE
-    normal.paragraph_format.space_after = Pt(0)
-    # No extra space between Chinese and Latin text or digits ("2022年", not "2022 年"), as the
-    # PDF prints it.
-    p_pr = normal.element.get_or_add_pPr()
-    anchor = p_pr.find(qn("w:spacing"))  # the schema wants them before w:spacing
-    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
-        element = OxmlElement(name)
-        element.set(qn("w:val"), "0")
-        if anchor is not None:
-            anchor.addprevious(element)
-        else:
-            p_pr.append(element)
-    _font_table(document)
-
-
-def _font_table(document) -> None:
-    """The official faces in the font table, each with Windows' name as its alternative and the
-    GB2312 character set, so Word substitutes a like face where one is missing."""
-    part = next((r.target_part for r in document.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
-    if part is None:
-        return
-    entries = "".join(
-        f'<w:font w:name="{escape(name)}"><w:altName w:val="{escape(alt)}"/><w:charset w:val="86"/>'
-        '<w:family w:val="modern"/><w:pitch w:val="variable"/></w:font>'
-        for name, alt in ALT_NAMES.items()
-    )
-    part._blob = part.blob.replace(b"</w:fonts>", entries.encode("utf-8") + b"</w:fonts>")
+    font_alternatives(document, ALT_NAMES)
 
 
 def _properties(document, exporter: AssessmentExporter) -> None:

@@ -4,11 +4,13 @@ on every page, section rows merged across, page numbers in the footer."""
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -67,6 +69,59 @@ def _field(paragraph, instruction: str) -> None:
     run.append(text)
     field.append(run)
     paragraph._p.append(field)
+
+
+def field_runs(paragraph, instruction: str, *, font: str, size) -> None:
+    """A field (PAGE) as begin / instruction / separate / result / end runs, each in the given
+    face, so the number prints in the same face as the text around it (— 1 — in 宋体 四号)."""
+    for kind in ("begin", "instr", "separate", "text", "end"):
+        run = paragraph.add_run()
+        set_font(run, font, size)
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {instruction} "
+        elif kind == "text":
+            element = OxmlElement("w:t")
+            element.text = "1"
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+def official_body_style(document, *, font: str, size) -> None:
+    """The Normal style of an official document: one face for Chinese and Latin text, no space
+    after paragraphs, and no extra space between Chinese and digits ("2026年", not "2026 年")."""
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = font, size
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attribute), font)
+    normal.paragraph_format.space_after = Pt(0)
+    p_pr = normal.element.get_or_add_pPr()
+    anchor = p_pr.find(qn("w:spacing"))  # the schema wants them before w:spacing
+    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        element = OxmlElement(name)
+        element.set(qn("w:val"), "0")
+        if anchor is not None:
+            anchor.addprevious(element)
+        else:
+            p_pr.append(element)
+
+
+def font_alternatives(document, alternatives: dict[str, str]) -> None:
+    """The official faces in the font table, each with Windows' name as its alternative and the
+    GB2312 character set, so Word substitutes a like face where one is missing."""
+    part = next((r.target_part for r in document.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
+    if part is None:
+        return
+    entries = "".join(
+        f'<w:font w:name="{escape(name)}"><w:altName w:val="{escape(alt)}"/><w:charset w:val="86"/>'
+        '<w:family w:val="modern"/><w:pitch w:val="variable"/></w:font>'
+        for name, alt in alternatives.items()
+    )
+    part._blob = part.blob.replace(b"</w:fonts>", entries.encode("utf-8") + b"</w:fonts>")
 
 
 def _footer(section) -> None:
