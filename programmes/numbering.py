@@ -112,3 +112,33 @@ def next_number(numbers: list[str], *, default_style: str = "arabic") -> str:
 def child_style(depth: int) -> str:
     """The usual style at a depth when a heading has no items yet: 一, (一), 1, (1)."""
     return ("chinese", "paren_chinese", "arabic", "paren_arabic")[min(depth, 3)]
+
+
+_CN_NUMERAL = re.compile(r"^[一二三四五六七八九十百零〇]+$")
+
+
+def printed_number(number: str) -> str:
+    """A number as printed before a heading's title: 二、 / （一） / 1. / 第一章 ."""
+    number = number.strip()
+    if number.startswith(("(", "（")):
+        return "（" + number.strip("()（）") + "）"
+    if _CN_NUMERAL.match(number):
+        return number + "、"
+    if number.isascii() and number.isdigit():
+        return number + "."
+    return number + " "
+
+
+def heading_label(heading) -> str:
+    """A section row of a table: 二、任务分工, （一）提升产品质量水平, 附件：…"""
+    if heading.number == "附件":
+        return f"附件：{heading.title}" if heading.title else "附件"
+    return (printed_number(heading.number) + heading.title).strip()
+
+
+def task_number(task) -> str:
+    """The 序号 cell: the task's own printed number, with full-width parentheses as in the plan."""
+    number = task.number.strip()
+    if number.startswith(("(", "（")):
+        return "（" + number.strip("()（）") + "）"
+    return number

@@ -12,7 +12,6 @@ never one per task.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from programmes.models import Assignment, Heading, Plan, Task
+from programmes.numbering import heading_label, task_number
 from qualitycity.formats import decimal_text
 from responsibilities.models import Department
 from targets.models import Indicator, Measurement, Target
@@ -28,8 +28,6 @@ from targets.status import TargetStatus, reading_of_series, targets_with_series
 from .models import DepartmentReport, ReportingPeriod, TaskEntry
 
 SUBMITTED, LATE, MISSING = "submitted", "late", "missing"
-
-_CN_NUMERAL = re.compile(r"^[一二三四五六七八九十百零〇]+$")
 
 
 @dataclass(frozen=True)
@@ -78,33 +76,6 @@ class MonthTable:
     @property
     def task_count(self) -> int:
         return sum(1 for row in self.rows if isinstance(row, TaskBlock))
-
-
-def printed_number(number: str) -> str:
-    """A heading's number as printed before its title: 二、 / （一） / 1. ."""
-    number = number.strip()
-    if number.startswith(("(", "（")):
-        return "（" + number.strip("()（）") + "）"
-    if _CN_NUMERAL.match(number):
-        return number + "、"
-    if number.isascii() and number.isdigit():
-        return number + "."
-    return number + " "
-
-
-def heading_label(heading: Heading) -> str:
-    """A section row: 二、任务分工, （一）提升产品质量水平, 附件：…"""
-    if heading.number == "附件":
-        return f"附件：{heading.title}" if heading.title else "附件"
-    return (printed_number(heading.number) + heading.title).strip()
-
-
-def task_number(task: Task) -> str:
-    """The 序号 cell: the task's own number as printed, full-width parentheses as in the plan."""
-    number = task.number.strip()
-    if number.startswith(("(", "（")):
-        return "（" + number.strip("()（）") + "）"
-    return number
 
 
 def table_title(period: ReportingPeriod) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from programmes.models import Assignment, Heading, Plan, Task
+from programmes.models import Assignment, Plan, Task
+from programmes.numbering import heading_label, task_number
 from programmes.selectors import plan_tree
 from qualitycity.exporters import Column, ListExporter, Row
 from qualitycity.formats import decimal_text
@@ -21,35 +21,6 @@ COLUMNS = (
     Column("指标", 30),
     Column("完成时限", 12, centred=True),
 )
-
-_CN_NUMERAL = re.compile(r"^[一二三四五六七八九十百零〇]+$")
-
-
-def printed_number(number: str) -> str:
-    """A number as printed before a heading: 二、 / （一） / 1. / 第一章 ."""
-    number = number.strip()
-    if number.startswith(("(", "（")):
-        return "（" + number.strip("()（）") + "）"
-    if _CN_NUMERAL.match(number):
-        return number + "、"
-    if number.isascii() and number.isdigit():
-        return number + "."
-    return number + " "
-
-
-def heading_label(heading: Heading) -> str:
-    """A section row: the heading's printed number and title, e.g. 二、任务分工 or （一）提升产品质量水平."""
-    if heading.number == "附件":
-        return f"附件：{heading.title}" if heading.title else "附件"
-    return (printed_number(heading.number) + heading.title).strip()
-
-
-def task_number(task: Task) -> str:
-    """The 序号 cell: the task's own printed number, with full-width parentheses as in the plan."""
-    number = task.number.strip()
-    if number.startswith(("(", "（")):
-        return "（" + number.strip("()（）") + "）"
-    return number
 
 
 def target_line(target) -> str:
