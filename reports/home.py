@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from qualitycity.todo import TodoSection, todo_sections
 from responsibilities.models import Department, Membership, Role
 from responsibilities.scope import roles_for_user, user_scope
 
@@ -75,19 +76,27 @@ class Home:
     to_sign: list[DepartmentReport] = field(default_factory=list)
     to_review: list[DepartmentReport] = field(default_factory=list)
     office: list[OfficeItem] = field(default_factory=list)
+    # What other apps have waiting (imports to confirm, appeals to decide): qualitycity.todo.
+    sections: list[TodoSection] = field(default_factory=list)
     leader_jurisdiction_ids: frozenset[int] = frozenset()
 
     @property
     def is_empty(self) -> bool:
         return not (
-            self.liaison or self.to_sign or self.to_review or self.office or self.leader_jurisdiction_ids
+            self.liaison
+            or self.to_sign
+            or self.to_review
+            or self.office
+            or self.sections
+            or self.leader_jurisdiction_ids
         )
 
 
 def home_for_user(*, user, today: dt.date) -> Home:
     """Each of the user's roles adds its part: the liaison this period's report, the head the
-    reports to sign, the office the reports to review and the late and missing departments of
-    the open periods, the leader a way to the summary."""
+    reports to sign, the office the reports to review, the late and missing departments of the
+    open periods, and what the other apps registered (imports to confirm, appeals to decide),
+    the leader a way to the summary."""
     scope = user_scope(user)
     roles = roles_for_user(user)
     home = Home(leader_jurisdiction_ids=scope.leader_jurisdiction_ids)
@@ -113,6 +122,7 @@ def home_for_user(*, user, today: dt.date) -> Home:
             .order_by("signed_off_at", "pk")
         )
         home.office = _office_items(scope.office_jurisdiction_ids, today)
+    home.sections = todo_sections(user=user, scope=scope, today=today)
     return home
 
 

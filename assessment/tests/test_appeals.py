@@ -315,6 +315,18 @@ def test_an_appeal_rejected_leaves_the_result_and_tells_the_unit(
     ) == ["assessment.appeal_submit", "assessment.appeal_reject"]
 
 
+def test_the_offices_home_lists_pending_appeals_until_they_are_decided(client, world):
+    cast = world.cast
+    appeal = appeal_by_housing(world)
+    html = as_user(client, cast.office).get("/home/").content.decode()
+    assert "待处理的考核申诉（1）" in html and f"/assessments/appeals/{appeal.pk}/" in html
+    assert "市住建局" in html
+    for user in (cast.outsider_office, world.housing_liaison, cast.leader):
+        assert "待处理的考核申诉" not in as_user(client, user).get("/home/").content.decode()
+    appeal_reject(appeal=appeal, actor=cast.office, decision="故障证明不能说明逾期原因")
+    assert "待处理的考核申诉" not in as_user(client, cast.office).get("/home/").content.decode()
+
+
 def test_a_second_appeal_pending_on_the_old_version_is_decided_on_the_new_one(world):
     # given two pending appeals, one from each department
     housing_appeal = appeal_by_housing(world)

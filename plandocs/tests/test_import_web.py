@@ -538,3 +538,36 @@ def test_a_hostile_task_choice_for_a_target_is_no_choice_not_a_server_error(clie
     assert response.status_code in (200, 302)
     draft.refresh_from_db()
     assert draft.revision == 1
+
+
+# The office's to-do home lists the drafts waiting for confirmation -------------------------------
+
+
+def test_the_offices_home_lists_imports_awaiting_confirmation_and_not_another_citys(client, cast):
+    from plandocs.models import PlanImport
+
+    draft = PlanImport.objects.create(
+        jurisdiction=cast.jurisdiction,
+        created_by=cast.office,
+        title="2026年质量强市工作要点",
+        year_start=2026,
+        year_end=2026,
+    )
+    PlanImport.objects.create(
+        jurisdiction=cast.jurisdiction,
+        title="已放弃的方案",
+        year_start=2026,
+        year_end=2026,
+        status="discarded",
+    )
+    client.force_login(cast.office)
+    html = client.get("/home/").content.decode()
+    assert "待确认的方案导入（1）" in html and f"/plans/import/{draft.pk}/" in html
+    assert "2026年质量强市工作要点" in html and "已放弃的方案" not in html
+    for user in (cast.outsider_office, cast.liaison, cast.leader):
+        client.force_login(user)
+        assert "待确认的方案导入" not in client.get("/home/").content.decode()
+    draft.status = PlanImport.Status.CONFIRMED
+    draft.save()
+    client.force_login(cast.office)
+    assert "待确认的方案导入" not in client.get("/home/").content.decode()
