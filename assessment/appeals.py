@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -233,9 +234,7 @@ def appeal_submit(
     if ends is None:
         raise ApplicationError(NO_APPEALS)
     if (today or timezone.localdate()) > ends:
-        raise ApplicationError(
-            WINDOW_CLOSED % {"date": f"{ends.year}年{ends.month}月{ends.day}日", "days": days}
-        )
+        raise ApplicationError(WINDOW_CLOSED % {"date": date_format(ends), "days": days})
     result = (
         AssessmentResult.objects.select_related("department").prefetch_related("scores").get(pk=result.pk)
     )
@@ -522,6 +521,7 @@ def _notify_after_commit(
             title=title[:200],
             body=body,
             url=url,
+            jurisdiction=jurisdiction_id,
         )
 
     transaction.on_commit(send)

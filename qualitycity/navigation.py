@@ -16,8 +16,21 @@ SECTIONS = (
     ("departments", "responsibilities", ("department_",)),
     ("assessment", "assessment", ("",)),
     ("updates", "reports", ("work_updates", "briefing_")),
-    ("notifications", "reports", ("notifications",)),
-    ("reports", "reports", ("my_reports", "report_", "evidence_", "period_")),
+    ("notifications", "reports", ("notifications", "channel_preferences")),
+    (
+        "reports",
+        "reports",
+        (
+            "my_reports",
+            "report_",
+            "evidence_",
+            "period_",
+            "compilation_",
+            "statistics_",
+            "robot_",
+            "delivery_",
+        ),
+    ),
     ("people", "responsibilities", ("people", "person_", "contacts_")),
     ("audit", "responsibilities", ("audit_log",)),
 )

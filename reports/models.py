@@ -528,3 +528,183 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.year}年第{self.number or '—'}期"
+
+
+class Channel(models.TextChoices):
+    """Where a notification reaches a person besides the portal itself."""
+
+    EMAIL = "email", _("电子邮件")
+    DINGTALK = "dingtalk", _("政务钉钉")
+    WECOM = "wecom", _("企业微信")
+    SMS = "sms", _("短信")
+
+
+class GroupRobot(models.Model):
+    """A 政务钉钉 or 企业微信 group robot of a department (or, with no department, of the office):
+    the webhook that a message for the group's members is posted to, with its signing secret."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.CASCADE, related_name="group_robots"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="group_robots",
+        help_text=_("留空表示质强办的工作群"),
+    )
+    kind = models.CharField(
+        _("渠道"),
+        max_length=16,
+        choices=[(Channel.DINGTALK, Channel.DINGTALK.label), (Channel.WECOM, Channel.WECOM.label)],
+    )
+    name = models.CharField(_("群名称"), max_length=100)
+    webhook_url = models.URLField(_("Webhook 地址"), max_length=500)
+    secret = models.CharField(_("加签密钥"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["jurisdiction", "department", "kind", "name"]
+        verbose_name = _("群机器人")
+        verbose_name_plural = _("群机器人")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class NotificationPreference(models.Model):
+    """The channels a person chose to hear from the portal on, besides its own 通知 page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email = models.BooleanField(_("电子邮件"), default=True)
+    sms = models.BooleanField(_("短信"), default=False)
+    dingtalk = models.BooleanField(_("政务钉钉"), default=False)
+    wecom = models.BooleanField(_("企业微信"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("通知方式")
+        verbose_name_plural = _("通知方式")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Delivery(models.Model):
+    """A notification sent over one channel to one address: queued, sent or failed after its
+    retries, kept as the delivery log the office reads."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已送达")
+        FAILED = "failed", _("发送失败")
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("行政区"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    robot = models.ForeignKey(
+        GroupRobot,
+        verbose_name=_("群机器人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    address = models.CharField(_("发送至"), max_length=200)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("错误信息"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("发送记录")
+        verbose_name_plural = _("发送记录")
+        indexes = [models.Index(fields=["jurisdiction", "-created_at"], name="delivery_log")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.address} {self.get_status_display()}"
+
+
+def statistics_storage():
+    """The statistics sheets the office uploaded, kept with what they changed."""
+    return PrivateStorage("statistics")
+
+
+class StatisticsUpload(models.Model):
+    """An office's upload of official statistics: one Excel sheet of indicator values saved in
+    one transaction; a value uploaded again replaces the earlier one, which stays on record."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区"), on_delete=models.CASCADE, related_name="statistics_uploads"
+    )
+    file = models.FileField(
+        _("文件"), storage=statistics_storage, upload_to="%Y/%m", blank=True, max_length=200
+    )
+    file_name = models.CharField(_("原文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    row_count = models.PositiveIntegerField(_("数据行数"), default=0)
+    replaced_count = models.PositiveIntegerField(_("替换行数"), default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("统计数据上传")
+        verbose_name_plural = _("统计数据上传")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.uploaded_at:%Y-%m-%d}"
+
+
+class StatisticsValue(models.Model):
+    """One row of an upload: an indicator's official value for a period, with its source and
+    the value it replaced (the history of a re-upload)."""
+
+    upload = models.ForeignKey(
+        StatisticsUpload, verbose_name=_("上传"), on_delete=models.CASCADE, related_name="values"
+    )
+    row = models.PositiveIntegerField(_("行号"))
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="statistics_values"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    period_start = models.DateField(_("期间开始"))
+    period_end = models.DateField(_("期间结束"))
+    value = models.DecimalField(_("数值"), max_digits=18, decimal_places=4)
+    source = models.CharField(_("数据来源"), max_length=200, blank=True)
+    previous_value = models.DecimalField(_("原数值"), max_digits=18, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["upload", "row"]
+        verbose_name = _("统计数据")
+        verbose_name_plural = _("统计数据")
+        indexes = [models.Index(fields=["indicator", "period_end"], name="statistics_value_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_end:%Y-%m} {self.value}"

@@ -1,20 +1,19 @@
-"""Who hears about what: in-app notifications and e-mail, sent after the change commits."""
+"""Who hears about what: in-app notifications, and deliveries by e-mail, SMS and group robots
+queued for the worker after the change commits (reports.channels sends them)."""
 
 from __future__ import annotations
 
-import logging
+from functools import partial
 
-from django.conf import settings
-from django.core.mail import send_mail
+from celery import current_app
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from responsibilities.models import Membership, Role
 
-from .models import DepartmentReport, Notification
-
-log = logging.getLogger(__name__)
+from .channel_selectors import preferences_for_users, reach_for_users
+from .models import Channel, Delivery, DepartmentReport, Notification
 
 EVENTS = {
     # event: (who is told, title)
@@ -36,25 +35,77 @@ def recipients(*, report: DepartmentReport, roles: set[str]):
     return sorted(users, key=lambda u: u.pk)
 
 
-def notify(*, users, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str = "") -> int:
-    """Each user gets the message once in the portal and, with an address, by e-mail; a
-    dedupe key makes a repeated reminder a no-op."""
+def notify(
+    *,
+    users,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str = "",
+    jurisdiction=None,
+) -> int:
+    """Each user gets the message once in the portal, and a delivery row on each channel they
+    chose that reaches them, queued for the worker once the caller's transaction commits (a
+    rolled-back change sends nothing, and the page never waits on a channel); a dedupe key
+    makes a repeated reminder a no-op."""
+    users = list(users)
+    jurisdiction_id = getattr(jurisdiction, "pk", jurisdiction)
+    preferences = preferences_for_users(users)
+    reaches = reach_for_users(users, jurisdiction_id=jurisdiction_id)
     sent = 0
     for user in users:
         try:
             with transaction.atomic():
-                Notification.objects.create(
+                notification = Notification.objects.create(
                     user=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key
                 )
         except IntegrityError:
             continue
         sent += 1
-        if user.email:
-            try:
-                send_mail(title, f"{body}\n\n{settings.PORTAL_URL}{url}".strip(), None, [user.email])
-            except OSError:
-                log.exception("邮件发送失败：%s", user.email)
+        deliveries = deliveries_for(
+            notification=notification,
+            preference=preferences[user.pk],
+            reach=reaches[user.pk],
+            jurisdiction_id=jurisdiction_id or reaches[user.pk].home_jurisdiction_id,
+        )
+        for delivery in Delivery.objects.bulk_create(deliveries):
+            transaction.on_commit(partial(delivery_queue, delivery.pk), robust=True)
     return sent
+
+
+def deliveries_for(*, notification: Notification, preference, reach, jurisdiction_id) -> list[Delivery]:
+    """One delivery per chosen channel that reaches the person: e-mail to the account's
+    address, SMS to a mobile on file, and one post per group robot of their department (or
+    office) of each chosen kind, @-mentioning their mobile."""
+    rows = []
+
+    def row(channel, address, robot=None):
+        rows.append(
+            Delivery(
+                notification=notification,
+                jurisdiction_id=robot.jurisdiction_id if robot is not None else jurisdiction_id,
+                channel=channel,
+                robot=robot,
+                address=address[:200],
+            )
+        )
+
+    if preference.email and not reach.why_not(Channel.EMAIL):
+        row(Channel.EMAIL, reach.email)
+    if preference.sms and not reach.why_not(Channel.SMS):
+        row(Channel.SMS, reach.mobile)
+    for channel in (Channel.DINGTALK, Channel.WECOM):
+        if getattr(preference, channel):
+            for robot in reach.robots.get(channel, []):
+                row(channel, reach.mobile or "", robot)
+    return rows
+
+
+def delivery_queue(delivery_id: int) -> None:
+    """Hands one delivery to the worker (reports.tasks.deliver, looked up by name: the tasks
+    module imports the reminders, which notify)."""
+    current_app.tasks["reports.tasks.deliver"].delay(delivery_id)
 
 
 def notify_report_event(*, report_id: int, event: str, comment: str = "") -> int:
@@ -66,4 +117,5 @@ def notify_report_event(*, report_id: int, event: str, comment: str = "") -> int
         title=title % {"report": report},
         body=comment,
         url=reverse("reports:report_detail", args=[report.pk]),
+        jurisdiction=report.period.jurisdiction_id,
     )

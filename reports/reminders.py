@@ -72,6 +72,7 @@ def remind_missing(*, period: ReportingPeriod, today: dt.date, actor=None, manua
             # one automatic reminder a day; manual ones once a minute at most
             dedupe_key=f"remind:{period.pk}:{today:%Y%m%d}:{kind}"
             + (f":{dt.datetime.now():%H%M}" if manual else ""),
+            jurisdiction=period.jurisdiction_id,
         )
     if manual:
         summary = _("%(period)s催报%(count)s人") % {"period": period.label, "count": sent}

@@ -436,6 +436,22 @@ def value_gaps(*, report: DepartmentReport) -> list[tuple[IndicatorValue, Target
     return gaps
 
 
+def submission_blockers(*, report: DepartmentReport) -> dict[str, str]:
+    """The fields that stop a submission (_check_complete's rule), keyed like the form (entry-7,
+    value-3), each with what it lacks: a task's progress, a missed target's explanation."""
+    blockers = {
+        f"entry-{entry.pk}": _("提交前须填写进展情况")
+        for entry in report.entries.order_by("pk")
+        if not entry.progress.strip()
+    }
+    for value, target in value_gaps(report=report):
+        blockers.setdefault(
+            f"value-{value.pk}",
+            _("未达到目标（%(target)s），请填写未达标说明") % {"target": target.commitment},
+        )
+    return blockers
+
+
 def _check_complete(report: DepartmentReport) -> None:
     """A report goes in with every task's progress and every missed target's explanation."""
     missing = [e.task.path_label for e in report.entries.select_related("task") if not e.progress.strip()]
@@ -499,24 +515,39 @@ def _record_written_against(report: DepartmentReport) -> None:
 
 def measurements_record(*, report: DepartmentReport, confirmed: bool) -> None:
     """A report's values become the indicators' measurements for the period (enter once, used
-    by every plan); a later version of the report replaces them. One upsert for all of them."""
+    by every plan); a later version of the report replaces them. One upsert for all of them.
+    A figure the office uploaded from the statistics bureau stays: the official figure wins
+    over a department's, and the report's value remains on the report.
+
+    (Blind spot: an upload committed between the read of the official figures and the upsert
+    is overwritten; the upload's own row keeps its value, and uploading again restores it.)"""
     period = report.period
+    values = list(report.values.filter(value__isnull=False).values_list("indicator_id", "value"))
+    official = set(
+        Measurement.objects.filter(
+            indicator_id__in=[indicator_id for indicator_id, _value in values],
+            period_end=period.end,
+            source=Indicator.Source.STATISTICS,
+        ).values_list("indicator_id", flat=True)
+    )
     rows = [
         Measurement(
-            indicator_id=value.indicator_id,
+            indicator_id=indicator_id,
             period_start=period.start,
             period_end=period.end,
-            value=value.value,
+            value=value,
             department_id=report.department_id,
             confirmed=confirmed,
+            source=Indicator.Source.REPORTED,
         )
-        for value in report.values.filter(value__isnull=False)
+        for indicator_id, value in values
+        if indicator_id not in official
     ]
     Measurement.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["indicator", "period_end"],
-        update_fields=["period_start", "value", "department", "confirmed", "recorded_at"],
+        update_fields=["period_start", "value", "department", "confirmed", "source", "recorded_at"],
     )
 
 

@@ -62,6 +62,7 @@ def remind_department(*, period: ReportingPeriod, department: Department, actor,
         title=title,
         url=url,
         dedupe_key=f"remind:{period.pk}:{department.pk}:{now:%Y%m%d%H%M}",
+        jurisdiction=period.jurisdiction_id,
     )
     summary = _("%(period)s向%(department)s催报%(count)s人") % {
         "period": period.label,

@@ -1,9 +1,11 @@
 """Celery tasks: thin wrappers that the database schedule (django-celery-beat) runs daily."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from .channels import ChannelError, delivery_send
 from .reminders import reminders_run
 from .services import periods_run_schedule
 
@@ -34,3 +36,22 @@ def build_month_compilation(compilation_id: int) -> str:
 
     job = compilation_build(compilation_id=compilation_id)
     return job.status if job is not None else "gone"
+
+
+# A notification's delivery on one channel (reports.channels): a failed post is tried again
+# after a growing pause, and the final failure is kept on the row with its error. Run eagerly
+# (the embedded default) there is one try and no retry: the page that queued it never sleeps
+# and never sees a channel's error, which is on the row for the log.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(ChannelError,),
+    max_retries=settings.CHANNEL_MAX_RETRIES,
+    retry_backoff=settings.CHANNEL_RETRY_BACKOFF,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+)
+def deliver(self, delivery_id: int) -> str:
+    """Sends one delivery (the row's id); safe to run twice: a sent row is not sent again."""
+    final = bool(self.request.is_eager) or self.request.retries >= self.max_retries
+    return delivery_send(delivery_id=delivery_id, final=final)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import briefing_views, compilation_views, home_views, views
 
@@ -58,4 +58,8 @@ urlpatterns = [
     path("briefings/<int:pk>/issue/", briefing_views.briefing_issue, name="briefing_issue"),
     path("briefings/<int:pk>/delete/", briefing_views.briefing_delete, name="briefing_delete"),
     path("briefings/<int:pk>/download/", briefing_views.briefing_download, name="briefing_download"),
+    # Where notifications reach people (政务钉钉, 企业微信, SMS) and the delivery log.
+    path("", include("reports.channel_urls")),
+    # Official statistics uploaded by the office.
+    path("", include("reports.statistics_urls")),
 ]

@@ -50,6 +50,16 @@ class Indicator(models.Model):
         _("汇总方式"), max_length=16, choices=Aggregation.choices, default=Aggregation.LATEST
     )
     source = models.CharField(_("数据来源"), max_length=16, choices=Source.choices, default=Source.REPORTED)
+    # A subordinate jurisdiction's indicator that feeds its parent's (through a delegated task's
+    # target): counts add up to the parent's view, rates are shown per child.
+    upstream = models.ForeignKey(
+        "self",
+        verbose_name=_("上级指标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="downstream",
+    )
     description = models.TextField(_("说明"), blank=True)
 
     objects = IndicatorQuerySet.as_manager()
@@ -200,6 +210,9 @@ class Measurement(models.Model):
     period_end = models.DateField(_("期间结束"))
     value = models.DecimalField(_("数值"), max_digits=18, decimal_places=4)
     confirmed = models.BooleanField(_("已审核"), default=False)
+    source = models.CharField(
+        _("数据来源"), max_length=16, choices=Indicator.Source.choices, default=Indicator.Source.REPORTED
+    )
     recorded_at = models.DateTimeField(_("填报时间"), auto_now=True, db_index=True)
 
     objects = MeasurementQuerySet.as_manager()
