@@ -34,7 +34,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programmes.models import Assignment, Plan, Task
+from programmes.models import Assignment, Delegation, Plan, Task, path_label
 from qualitycity.errors import Conflict
 from qualitycity.formats import decimal_text
 from reports.models import DepartmentReport, ReportingPeriod, TaskEntry
@@ -323,17 +323,24 @@ def periods_assessed(*, plan: Plan, period: AssessmentPeriod, as_of: dt.date) ->
 
 
 def provisional_reasons(
-    *, period: AssessmentPeriod, months: list[ReportingPeriod], as_of: dt.date
+    *,
+    period: AssessmentPeriod,
+    months: list[ReportingPeriod],
+    as_of: dt.date,
+    names: dict[int, str] | None = None,
 ) -> list[str]:
     """Why a compile is only provisional: a reporting month of the period not yet closed (its
     deadline not passed at the data date, or the period not yet closed), or an assessment period
-    not yet over. None: the result is final."""
+    not yet over. None: the result is final. `names` names the jurisdiction of each month where
+    the months are subordinate jurisdictions' (太仓市2026年3月…)."""
+    names = names or {}
     reasons = []
     for month in months:
+        label = f"{names.get(month.jurisdiction_id, '')}{month.label}"
         if month.deadline >= as_of:
-            reasons.append(f"{month.label}报送期尚未截止（截止{md(month.deadline)}）")
+            reasons.append(f"{label}报送期尚未截止（截止{md(month.deadline)}）")
         elif month.status != ReportingPeriod.Status.CLOSED:
-            reasons.append(f"{month.label}报送期尚未关闭（截止{md(month.deadline)}）")
+            reasons.append(f"{label}报送期尚未关闭（截止{md(month.deadline)}）")
     if as_of <= period.end:
         reasons.append(f"考核期至{period.end.year}年{md(period.end)}尚未结束")
     return reasons
@@ -352,8 +359,6 @@ def _tasks_by_department(plan: Plan, departments: list[Department]) -> dict[int,
     rows = Assignment.objects.filter(task__in=tasks_assessed(plan=plan)).values_list(
         "task_id", "task__path", "task__title", "department_id"
     )
-    from programmes.models import path_label
-
     for task_id, path, title, department_id in rows:
         label = f"{path_label(path)}「{title[:24]}」"
         for unit_id in {department_id} | members.get(department_id, set()):
@@ -490,6 +495,9 @@ class Compiled:
     figures: list[DepartmentFigures]
     unreported_targets: list[dict] = field(default_factory=list)
     provisional: list[str] = field(default_factory=list)
+    # Assessing subordinate jurisdictions: the children delegated to that no unit stands for.
+    unassessable: list[dict] = field(default_factory=list)
+    subject: str = AssessmentScheme.Subject.DEPARTMENTS
 
 
 def assessment_compute(
@@ -505,6 +513,8 @@ def assessment_compute(
     progress = progress or (lambda percent, stage: None)
     scheme = scheme_ensure(plan=plan)
     criteria = list(scheme.criteria.all())
+    if scheme.subject == AssessmentScheme.Subject.JURISDICTIONS:
+        return children_compute(plan=plan, period=period, as_of=as_of, criteria=criteria, progress=progress)
     departments = list(plan_departments(plan=plan))
     months = reporting_months(plan=plan, period=period)
     periods = [p for p in months if p.deadline < as_of]
@@ -540,8 +550,41 @@ def assessment_compute(
     return Compiled(figures, unreported, provisional_reasons(period=period, months=months, as_of=as_of))
 
 
+class _Rescaling:
+    """A unit's figures on every criterion, rescaled: the subclass says what was due from the
+    unit (`due`) and computes one criterion's figure (`figure`)."""
+
+    def due(self, department_id: int) -> list:
+        raise NotImplementedError
+
+    def figure(self, kind: str, weight: Decimal, department_id: int, due: list) -> CriterionFigure:
+        raise NotImplementedError
+
+    def figures(self, criteria, department_id: int) -> list[CriterionFigure]:
+        """The unit's figure on every criterion: those with nothing due do not apply, and the
+        weights of those that do are rescaled to the scheme's full base, the points with them."""
+        due = self.due(department_id)
+        weights = [c.weight for c in criteria]
+        first = [self.figure(c.kind, c.weight, department_id, due) for c in criteria]
+        applies = [f.applies for f in first]
+        scaled = effective_weights(weights, applies)
+        rescaled = any(f.applies and f.weight > 0 for f in first) and any(
+            not f.applies and f.weight > 0 for f in first
+        )
+        figures = []
+        for criterion, figure, effective in zip(criteria, first, scaled, strict=True):
+            if figure.applies and effective != criterion.weight:
+                figure = self.figure(criterion.kind, effective, department_id, due)
+                figure.weight = criterion.weight
+            elif not figure.applies and rescaled:
+                figure.lost = [line + RESCALED for line in figure.lost]
+            figure.effective_weight = effective
+            figures.append(figure)
+        return figures
+
+
 @dataclass
-class _Facts:
+class _Facts(_Rescaling):
     """What the compile read once for every unit, and the figures of one unit."""
 
     periods: list
@@ -583,27 +626,324 @@ class _Facts:
             weight=weight, rated=[r for r in self.rated.get(department_id, []) if r[0].pk in months]
         )
 
-    def figures(self, criteria, department_id: int) -> list[CriterionFigure]:
-        """The unit's figure on every criterion: those with nothing due do not apply, and the
-        weights of those that do are rescaled to the scheme's full base, the points with them."""
-        due = self.due(department_id)
-        weights = [c.weight for c in criteria]
-        first = [self.figure(c.kind, c.weight, department_id, due) for c in criteria]
-        applies = [f.applies for f in first]
-        scaled = effective_weights(weights, applies)
-        rescaled = any(f.applies and f.weight > 0 for f in first) and any(
-            not f.applies and f.weight > 0 for f in first
+
+# Subordinate jurisdictions ---------------------------------------------------------------------
+#
+# A plan whose scheme assesses subordinate jurisdictions ranks its jurisdiction's children to which
+# it delegated tasks, each listed as the unit that stands for it (太仓市人民政府 in 苏州市), on the
+# child's own data on the delegated tasks: its departments' reports in its reporting months, and
+# the targets on its copies of the tasks. The office's rating is the child office's own and does
+# not apply; bonus, penalty and veto items are the parent office's, on the representing unit.
+
+NO_REPRESENTATIVE = "{child}没有代表其人民政府的部门，请在责任部门中设置"
+
+
+def delegations_assessed(*, plan: Plan):
+    """The plan's delegations an assessment of its subordinate jurisdictions reads: the parent's
+    task in force, and the child's copy of it in force."""
+    return Delegation.objects.filter(
+        task__in=tasks_assessed(plan=plan), child_task__withdrawn_at__isnull=True
+    ).order_by()
+
+
+def representatives(*, plan: Plan, child_ids) -> dict[int, Department]:
+    """The unit of the plan's jurisdiction that stands for each of its direct children (its
+    人民政府): an active unit representing the child; the first in the office's order when
+    several do."""
+    rows = (
+        Department.objects.units()
+        .active()
+        .filter(
+            jurisdiction_id=plan.jurisdiction_id,
+            represents_id__in=child_ids,
+            represents__parent_id=plan.jurisdiction_id,
         )
-        figures = []
-        for criterion, figure, effective in zip(criteria, first, scaled, strict=True):
-            if figure.applies and effective != criterion.weight:
-                figure = self.figure(criterion.kind, effective, department_id, due)
-                figure.weight = criterion.weight
-            elif not figure.applies and rescaled:
-                figure.lost = [line + RESCALED for line in figure.lost]
-            figure.effective_weight = effective
-            figures.append(figure)
-        return figures
+        .order_by("sort_order", "name", "pk")
+    )
+    chosen: dict[int, Department] = {}
+    for department in rows:
+        chosen.setdefault(department.represents_id, department)
+    return chosen
+
+
+def units_assessed(*, plan: Plan, scheme: AssessmentScheme | None = None):
+    """The units the plan's scheme assesses, for the office's forms: the departments named in its
+    tasks, or, assessing subordinate jurisdictions, the units standing for the children it
+    delegated tasks to."""
+    scheme = scheme or scheme_ensure(plan=plan)
+    if scheme.subject != AssessmentScheme.Subject.JURISDICTIONS:
+        return plan_departments(plan=plan)
+    chosen = representatives(plan=plan, child_ids=delegations_assessed(plan=plan).values("jurisdiction_id"))
+    return Department.objects.filter(pk__in=[d.pk for d in chosen.values()]).order_by("sort_order", "name")
+
+
+def _child_months(period: AssessmentPeriod, plans: dict[int, set[tuple[str, int]]]) -> list[ReportingPeriod]:
+    """The children's reporting months inside the assessment period in which one of the child's
+    plans of delegated tasks was due (monthly plans every month, quarterly ones at a quarter's
+    end), in calendar order. One query, whatever the number of children."""
+    rows = ReportingPeriod.objects.filter(
+        jurisdiction_id__in=list(plans), start__gte=period.start, end__lte=period.end
+    ).order_by("start", "jurisdiction_id")
+    return [
+        p
+        for p in rows
+        if any(
+            year_start <= p.start.year and (frequency == Plan.Frequency.MONTHLY or p.is_quarter_end)
+            for frequency, year_start in plans[p.jurisdiction_id]
+        )
+    ]
+
+
+@dataclass
+class _ChildFacts(_Rescaling):
+    """What the compile read once for every child, and the figures of one child (keyed by the
+    unit that stands for it)."""
+
+    child_of: dict[int, int]  # representing unit → child
+    names: dict[int, str]  # child → name
+    due_pairs: dict[int, list[tuple[ReportingPeriod, int]]]  # child → (month, child's department)
+    department_names: dict[int, str]
+    firsts: dict
+    asked: dict  # child → (month, department) → delegated tasks its report asked about
+    filled: set  # (month, department, task) with progress in the latest submitted report
+    tasks: dict[int, str]  # child task → label
+    targets: dict[int, list[Target]]  # child → targets on its delegated tasks
+    readings: dict
+
+    def due(self, department_id: int) -> list[tuple[ReportingPeriod, int]]:
+        return self.due_pairs.get(self.child_of[department_id], [])
+
+    def figure(self, kind: str, weight: Decimal, department_id: int, due: list) -> CriterionFigure:
+        child = self.child_of[department_id]
+        name = self.names[child]
+        if kind == CriterionKind.ON_TIME:
+            return child_on_time_figure(
+                weight=weight, child=name, due=due, firsts=self.firsts, departments=self.department_names
+            )
+        if kind == CriterionKind.COMPLETENESS:
+            return child_completeness_figure(
+                weight=weight,
+                child=name,
+                due=due,
+                asked=self.asked.get(child, {}),
+                tasks=self.tasks,
+                filled=self.filled,
+                departments=self.department_names,
+            )
+        if kind == CriterionKind.TARGETS:
+            targets = self.targets.get(child, [])
+            if not targets:
+                return _not_applying(
+                    CriterionKind.TARGETS, weight, "无应考核目标", f"下发{name}的任务没有目标，不计此项"
+                )
+            figure = targets_figure(
+                weight=weight, targets=targets, readings=self.readings, reports_due=bool(due)
+            )
+            figure.lost = [f"{name}：{line}" for line in figure.lost]
+            return figure
+        return _not_applying(
+            CriterionKind.RATING, weight, "不计评分", "考核下级行政区不计质强办评分，不计此项"
+        )
+
+
+def child_on_time_figure(
+    *,
+    weight: Decimal,
+    child: str,
+    due: list[tuple[ReportingPeriod, int]],
+    firsts: dict[int, dict[int, DepartmentReport]],
+    departments: dict[int, str],
+) -> CriterionFigure:
+    """A child's on-time rate: its departments' reports submitted by the deadline over those due
+    (a report of one of its months whose deadline has passed that asked about a delegated task);
+    each late or missing report loses an equal share of the weight. Nothing due: the criterion
+    does not apply."""
+    if not due:
+        return _not_applying(
+            CriterionKind.ON_TIME, weight, "无应报月报", f"{child}本期无应报送下发任务的月报，不计此项"
+        )
+    share = weight / len(due)
+    lost, on_time = [], 0
+    for period, department_id in due:
+        report = firsts.get(department_id, {}).get(period.pk)
+        who = departments[department_id]
+        if report is None or report.submitted_at is None:
+            lost.append(
+                f"{child}：{period.label}未报送（{who}，截止{md(period.deadline)}），扣{pts(share)}分"
+            )
+        elif report.is_late:
+            day = timezone.localtime(report.submitted_at).date()
+            late = max((day - period.deadline).days, 1)
+            lost.append(
+                f"{child}：{period.label}报送逾期{late}天（{who}，截止{md(period.deadline)}，"
+                f"{md(day)}提交），扣{pts(share)}分"
+            )
+        else:
+            on_time += 1
+    return CriterionFigure(
+        CriterionKind.ON_TIME, weight, f"按时 {on_time}/{len(due)}", q(share * on_time), lost
+    )
+
+
+def child_completeness_figure(
+    *,
+    weight: Decimal,
+    child: str,
+    due: list[tuple[ReportingPeriod, int]],
+    asked: dict[tuple[int, int], set[int]],
+    tasks: dict[int, str],
+    filled: set[tuple[int, int, int]],
+    departments: dict[int, str],
+) -> CriterionFigure:
+    """A child's completeness: the share of (month, department, delegated task) its reports due
+    asked about with progress written in the latest submitted report; a report never submitted
+    fills nothing. The points lost are listed by department and task with the months missing."""
+    expected = [
+        (period, department_id, task_id)
+        for period, department_id in due
+        for task_id in sorted(asked.get((period.pk, department_id), ()))
+    ]
+    if not expected:
+        return _not_applying(
+            CriterionKind.COMPLETENESS,
+            weight,
+            "无应填报任务",
+            f"{child}本期无应填报的下发任务进展，不计此项",
+        )
+    share = weight / len(expected)
+    missing: dict[tuple[int, int], list[ReportingPeriod]] = defaultdict(list)
+    for period, department_id, task_id in expected:
+        if (period.pk, department_id, task_id) not in filled:
+            missing[(department_id, task_id)].append(period)
+    done = len(expected) - sum(len(v) for v in missing.values())
+    lost = [
+        f"{child}：{departments[department_id]}任务{tasks[task_id]}有{len(months)}期未填报进展"
+        f"（{'、'.join(p.label for p in months[:6])}{'等' if len(months) > 6 else ''}），"
+        f"扣{pts(share * len(months))}分"
+        for (department_id, task_id), months in missing.items()
+    ]
+    raw = f"已填报 {done}/{len(expected)}（{q(Decimal(done) * 100 / len(expected))}%）"
+    return CriterionFigure(CriterionKind.COMPLETENESS, weight, raw, q(share * done), lost)
+
+
+def children_compute(
+    *,
+    plan: Plan,
+    period: AssessmentPeriod,
+    as_of: dt.date,
+    criteria: list,
+    progress: Callable[[int, str], None],
+) -> Compiled:
+    """Each subordinate jurisdiction's figures on the tasks the plan delegated to it, listed under
+    the unit standing for it, with the parent office's items on that unit; the children with no
+    such unit are listed for the office, never dropped. A bounded number of queries, whatever the
+    number of children, tasks and months."""
+    names: dict[int, str] = {}
+    child_tasks: dict[int, set[int]] = defaultdict(set)
+    plans: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for child_id, name, task_id, frequency, year_start in delegations_assessed(plan=plan).values_list(
+        "jurisdiction_id",
+        "jurisdiction__name",
+        "child_task_id",
+        "child_task__plan__reporting_frequency",
+        "child_task__plan__year_start",
+    ):
+        names[child_id] = name
+        child_tasks[child_id].add(task_id)
+        plans[child_id].add((frequency, year_start))
+    chosen = representatives(plan=plan, child_ids=list(names))
+    unassessable = [
+        {
+            "jurisdiction_id": child_id,
+            "jurisdiction": names[child_id],
+            "reason": NO_REPRESENTATIVE.format(child=names[child_id]),
+        }
+        for child_id in sorted(names, key=lambda c: names[c])
+        if child_id not in chosen
+    ]
+    units = sorted(chosen.values(), key=lambda d: (d.sort_order, d.name, d.pk))
+    child_of = {d.pk: d.represents_id for d in units}
+    months = _child_months(period, {c: plans[c] for c in chosen})
+    periods = [p for p in months if p.deadline < as_of]
+    progress(10, _("读取月报"))
+
+    task_child = {t: c for c in chosen for t in child_tasks[c]}
+    asked: dict[int, dict[tuple[int, int], set[int]]] = defaultdict(lambda: defaultdict(set))
+    department_names: dict[int, str] = {}
+    entries = []
+    if periods and task_child:
+        entries = list(
+            TaskEntry.objects.filter(report__period__in=periods, task_id__in=list(task_child))
+            .annotate(blank=ExpressionWrapper(Q(progress=""), output_field=BooleanField()))
+            .values_list(
+                "report_id",
+                "report__department_id",
+                "report__department__name",
+                "report__period_id",
+                "task_id",
+                "blank",
+            )
+            .order_by()
+        )
+    for _report, department_id, department_name, period_id, task_id, _blank in entries:
+        department_names[department_id] = department_name
+        asked[task_child[task_id]][(period_id, department_id)].add(task_id)
+    _reports, firsts, latest_submitted, _rated = _reports_by_department(periods, list(department_names))
+    latest = {r.pk for r in latest_submitted.values()}
+    filled = {
+        (period_id, department_id, task_id)
+        for report_id, department_id, _name, period_id, task_id, blank in entries
+        if not blank and report_id in latest
+    }
+    by_period = {p.pk: p for p in periods}
+    due_pairs = {
+        child_id: sorted(
+            ((by_period[period_id], department_id) for period_id, department_id in pairs),
+            key=lambda pair: (pair[0].start, department_names[pair[1]], pair[1]),
+        )
+        for child_id, pairs in asked.items()
+    }
+    progress(25, _("读取任务进展"))
+
+    labels = {
+        task_id: f"{path_label(path)}「{title[:24]}」"
+        for task_id, path, title in Task.objects.filter(pk__in=list(task_child)).values_list(
+            "pk", "path", "title"
+        )
+    }
+    progress(40, _("评估目标完成情况"))
+
+    targets = list(
+        Target.objects.filter(task_id__in=list(task_child))
+        .select_related("task__plan", "indicator__reporting_department")
+        .order_by("task__position", "pk")
+    )
+    by_child: dict[int, list[Target]] = defaultdict(list)
+    for target in targets:
+        by_child[task_child[target.task_id]].append(target)
+    facts = _ChildFacts(
+        child_of=child_of,
+        names=names,
+        due_pairs=due_pairs,
+        department_names=department_names,
+        firsts=firsts,
+        asked=asked,
+        filled=filled,
+        tasks=labels,
+        targets=by_child,
+        readings=target_readings(targets, as_of=min(period.end, as_of)) if targets else {},
+    )
+    progress(55, _("计算各部门得分"))
+
+    items = _items_by_department(plan, period)
+    figures = [DepartmentFigures(unit, facts.figures(criteria, unit.pk), items[unit.pk]) for unit in units]
+    progress(70, _("写入考核结果"))
+    return Compiled(
+        figures,
+        provisional=provisional_reasons(period=period, months=months, as_of=as_of, names=names),
+        unassessable=unassessable,
+        subject=AssessmentScheme.Subject.JURISDICTIONS,
+    )
 
 
 # Totals and ranking ----------------------------------------------------------------------------
@@ -785,7 +1125,7 @@ def _write(*, plan, period, compiled: Compiled, actor, as_of) -> Assessment:
         as_of=as_of,
         compiled_at=timezone.now(),
         compiled_by=actor if getattr(actor, "is_authenticated", False) else None,
-        scheme=_scheme_snapshot(scheme),
+        scheme=_scheme_snapshot(scheme, subject=compiled.subject),
         provisional=bool(compiled.provisional),
     )
     selfs = _self_scores_of(plan, period)
@@ -803,6 +1143,7 @@ def _write(*, plan, period, compiled: Compiled, actor, as_of) -> Assessment:
         **summary_of(results),
         "not_ranked": not_ranked,
         "unreported_targets": compiled.unreported_targets,
+        "unassessable": compiled.unassessable,
         "provisional_reasons": compiled.provisional,
     }
     assessment.save(update_fields=["summary"])
@@ -821,6 +1162,7 @@ def _write(*, plan, period, compiled: Compiled, actor, as_of) -> Assessment:
             "provisional": assessment.provisional,
             "not_ranked": len(not_ranked),
             "unreported_targets": len(compiled.unreported_targets),
+            "unassessable": len(compiled.unassessable),
         },
     )
     if old_files:
@@ -832,9 +1174,10 @@ def _write(*, plan, period, compiled: Compiled, actor, as_of) -> Assessment:
 
 
 def scheme_as_compiled(assessment: Assessment) -> AssessmentScheme:
-    """The scheme's thresholds, bonus cap and appeal window as they stood at the compile (kept
-    with the result), so a scheme edited after publication never regrades a re-issued version;
-    the plan's current scheme for a result compiled before the snapshot kept them."""
+    """The scheme's thresholds, bonus cap, appeal window and subject (departments, or subordinate
+    jurisdictions) as they stood at the compile (kept with the result), so a scheme edited after
+    publication never regrades a re-issued version; the plan's current scheme for a result
+    compiled before the snapshot kept them (a snapshot without a subject assessed departments)."""
     snapshot = assessment.scheme or {}
     if "grades" not in snapshot or "bonus_cap" not in snapshot:
         return AssessmentScheme.objects.get(plan_id=assessment.plan_id)
@@ -848,13 +1191,16 @@ def scheme_as_compiled(assessment: Assessment) -> AssessmentScheme:
         grade_c=Decimal(snapshot["grades"]["C"]),
         bonus_cap=Decimal(snapshot["bonus_cap"]),
         appeal_days=snapshot["appeal_days"] if current is None else current.appeal_days,
+        subject=snapshot.get("subject", AssessmentScheme.Subject.DEPARTMENTS),
     )
 
 
-def _scheme_snapshot(scheme: AssessmentScheme) -> dict:
+def _scheme_snapshot(scheme: AssessmentScheme, *, subject: str | None = None) -> dict:
     """The scheme as it stood at the compile, kept with the result so a later change of the
-    scheme never rewrites a published ranking."""
+    scheme never rewrites a published ranking; the subject is the one the figures were computed
+    for."""
     return {
+        "subject": subject or scheme.subject,
         "year_start_month": scheme.year_start_month,
         "grades": {"A": str(scheme.grade_a), "B": str(scheme.grade_b), "C": str(scheme.grade_c)},
         "bonus_cap": str(scheme.bonus_cap),

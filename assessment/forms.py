@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qualitycity.params import FormDateField, FormDecimalField, StrictIntegerField
 
-from .models import AssessmentItem, CriterionKind, PeriodKind
+from .models import AssessmentItem, AssessmentScheme, CriterionKind, PeriodKind
 from .periods import assessment_period
 
 SCORE = {"max_digits": 5, "decimal_places": 1, "min_value": Decimal(0), "max_value": Decimal(100)}
@@ -23,6 +23,14 @@ class SchemeForm(forms.Form):
     grade_c = FormDecimalField(label=_("合格（C）最低分"), **SCORE)
     bonus_cap = FormDecimalField(label=_("加分上限"), **SCORE)
     year_start_month = StrictIntegerField(label=_("考核年度起始月"), min_value=1, max_value=12)
+    # Left out (an older form), the scheme keeps its subject.
+    subject = forms.ChoiceField(
+        label=_("考核对象"),
+        choices=AssessmentScheme.Subject.choices,
+        required=False,
+        help_text=AssessmentScheme._meta.get_field("subject").help_text,
+        error_messages={"invalid_choice": _("考核对象：请选择“本级成员单位”或“下级行政区”")},
+    )
 
     def weights(self) -> dict[str, Decimal]:
         return {kind: self.cleaned_data[kind] for kind in CriterionKind.values}

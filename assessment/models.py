@@ -34,11 +34,25 @@ class PeriodKind(models.TextChoices):
 
 
 class AssessmentScheme(models.Model):
-    """How a plan's departments are assessed: criteria weights, grade thresholds, the bonus cap
-    and the month the assessment year starts (7 for a July–June year)."""
+    """How a plan's departments (or, for a plan delegated downwards, its subordinate
+    jurisdictions) are assessed: criteria weights, grade thresholds, the bonus cap and the month
+    the assessment year starts (7 for a July–June year)."""
+
+    class Subject(models.TextChoices):
+        DEPARTMENTS = "departments", _("本级成员单位")
+        JURISDICTIONS = "jurisdictions", _("下级行政区")
 
     plan = models.OneToOneField(
         Plan, verbose_name=_("工作方案"), on_delete=models.CASCADE, related_name="assessment_scheme"
+    )
+    subject = models.CharField(
+        _("考核对象"),
+        max_length=16,
+        choices=Subject.choices,
+        default=Subject.DEPARTMENTS,
+        help_text=_(
+            "下级行政区：按各县(市、区)对下发任务的报送和指标完成情况考核，以代表其人民政府的部门列示"
+        ),
     )
     year_start_month = models.PositiveSmallIntegerField(_("考核年度起始月"), default=1)
     grade_a = models.DecimalField(_("优秀（A）最低分"), max_digits=5, decimal_places=1, default=Decimal(90))

@@ -62,10 +62,14 @@ def scheme_update(
     grade_c: Decimal,
     bonus_cap: Decimal,
     year_start_month: int,
+    subject: str | None = None,
 ) -> AssessmentScheme:
-    """The office sets the weights (adding up to 100), the A > B > C thresholds, the bonus cap and
-    the month the assessment year starts."""
+    """The office sets the weights (adding up to 100), the A > B > C thresholds, the bonus cap,
+    the month the assessment year starts and what is assessed (its departments, or its
+    subordinate jurisdictions on the tasks delegated to them); no subject keeps the current one."""
     plan_check_office(plan=plan, user=actor)
+    if subject is not None and subject not in AssessmentScheme.Subject.values:
+        raise ApplicationError(_("考核对象：请选择“本级成员单位”或“下级行政区”"), field="subject")
     total = sum(weights.values(), Decimal(0))
     if total != 100:
         raise ApplicationError(_("各项分值合计应为100分，现为%(total)s分") % {"total": total})
@@ -79,11 +83,21 @@ def scheme_update(
     before = {
         "weights": {c.kind: str(c.weight) for c in scheme.criteria.all()},
         "grade_a": str(scheme.grade_a),
+        "subject": scheme.subject,
     }
     scheme.grade_a, scheme.grade_b, scheme.grade_c = grade_a, grade_b, grade_c
     scheme.bonus_cap, scheme.year_start_month = bonus_cap, year_start_month
+    scheme.subject = subject or scheme.subject
     scheme.save(
-        update_fields=["grade_a", "grade_b", "grade_c", "bonus_cap", "year_start_month", "updated_at"]
+        update_fields=[
+            "grade_a",
+            "grade_b",
+            "grade_c",
+            "bonus_cap",
+            "year_start_month",
+            "subject",
+            "updated_at",
+        ]
     )
     for position, kind in enumerate(CriterionKind.values):
         scheme.criteria.update_or_create(
@@ -96,7 +110,11 @@ def scheme_update(
         jurisdiction=plan.jurisdiction,
         summary=_("修改%(plan)s考核方案") % {"plan": plan},
         before=before,
-        after={"weights": {k: str(v) for k, v in weights.items()}, "grade_a": str(grade_a)},
+        after={
+            "weights": {k: str(v) for k, v in weights.items()},
+            "grade_a": str(grade_a),
+            "subject": scheme.subject,
+        },
     )
     return scheme
 

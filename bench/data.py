@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from programmes.models import Assignment, Heading, Plan, Task
+from programmes.models import Assignment, Delegation, Heading, Plan, Task
 from responsibilities.models import Department, Jurisdiction, Membership, Role
 from targets.models import Comparator, Indicator, Target
 
@@ -30,63 +30,166 @@ class Scale:
     months: int = 36  # closed months of reports before the current, open one
 
 
+@dataclass(frozen=True)
+class Province:
+    """The tree `seed_large --province` builds: one province over its cities, each over its
+    counties, every jurisdiction at the per-jurisdiction Scale; each city delegates some of its
+    tasks to each of its counties, whose copies carry targets on indicators feeding the city's."""
+
+    cities: int = 13
+    counties: int = 8
+    delegated: int = 10  # tasks each city delegates to every county
+
+
 @transaction.atomic
-def seed_large(scale: Scale, *, seed: int = 2026) -> dict:
-    """Replace the bench jurisdictions with fresh ones at the given scale; returns the counts."""
+def seed_large(scale: Scale, *, seed: int = 2026, province: Province | None = None) -> dict:
+    """Replace the bench jurisdictions with fresh ones at the given scale (or a province of
+    them); returns the counts."""
 
     rng = random.Random(seed)
+    bench_clear()
+    User = get_user_model()
+    password = make_password(BENCH_PASSWORD)
+
+    if province is None:
+        for j in range(1, scale.jurisdictions + 1):
+            _jurisdiction(f"{PREFIX}{j}市", None, bench_office_username(j), scale, rng, User, password)
+    else:
+        _province(province, scale, rng, User, password)
+    reports = reports_seed(months=scale.months, rng=rng)
+    return {
+        "jurisdictions": bench_jurisdictions().count(),
+        "departments": Department.objects.filter(jurisdiction__in=bench_jurisdictions()).count(),
+        "plans": Plan.objects.filter(jurisdiction__in=bench_jurisdictions()).count(),
+        "tasks": Task.objects.filter(plan__jurisdiction__in=bench_jurisdictions()).count(),
+        "targets": Target.objects.filter(task__plan__jurisdiction__in=bench_jurisdictions()).count(),
+        "delegations": Delegation.objects.filter(jurisdiction__in=bench_jurisdictions()).count(),
+        **reports,
+    }
+
+
+def bench_clear() -> None:
+    """Removes the bench jurisdictions and everything of theirs, the deepest first (a parent,
+    and a parent's plan, are protected while a child refers to them)."""
     reports_clear(bench_jurisdictions())
-    for jurisdiction in bench_jurisdictions():
+    Delegation.objects.filter(jurisdiction__in=bench_jurisdictions()).delete()
+    for jurisdiction in sorted(bench_jurisdictions(), key=lambda j: -len(j.full_name or j.name)):
         Plan.objects.filter(jurisdiction=jurisdiction).delete()
         Indicator.objects.filter(jurisdiction=jurisdiction).delete()
         Membership.objects.filter(jurisdiction=jurisdiction).delete()
         Department.objects.filter(jurisdiction=jurisdiction).delete()
         jurisdiction.delete()
-    User = get_user_model()
-    User.objects.filter(username__startswith="bench_").delete()
-    password = make_password(BENCH_PASSWORD)
+    get_user_model().objects.filter(username__startswith="bench_").delete()
 
-    for j in range(1, scale.jurisdictions + 1):
-        jurisdiction = Jurisdiction.objects.create(name=f"{PREFIX}{j}市", level=Jurisdiction.Level.CITY)
-        departments = Department.objects.bulk_create(
-            Department(jurisdiction=jurisdiction, name=f"市基准{d:02d}局", code=f"b{j}d{d}", sort_order=d)
-            for d in range(1, scale.departments + 1)
+
+def _province(province: Province, scale: Scale, rng, User, password) -> None:
+    """基准省 over 基准N市 (office bench_office_N, as without a province) over 基准N市M县
+    (office bench_office_N_M)."""
+    top = Jurisdiction.objects.create(name=f"{PREFIX}省", level=Jurisdiction.Level.PROVINCE)
+    office = User.objects.create(username="bench_office_province", password=password)
+    Membership.objects.create(user=office, jurisdiction=top, role=Role.OFFICE_ADMIN)
+    for c in range(1, province.cities + 1):
+        city, plans = _jurisdiction(
+            f"{PREFIX}{c}市", top, bench_office_username(c), scale, rng, User, password
         )
-        office = User.objects.create(username=bench_office_username(j), password=password)
-        Membership.objects.create(user=office, jurisdiction=jurisdiction, role=Role.OFFICE_ADMIN)
-        liaisons = User.objects.bulk_create(
-            User(username=f"bench_liaison_{j}_{d.pk}", password=password) for d in departments
-        )
-        Membership.objects.bulk_create(
-            Membership(user=u, jurisdiction=jurisdiction, department=d, role=Role.LIAISON)
-            for u, d in zip(liaisons, departments, strict=True)
-        )
-        indicators = Indicator.objects.bulk_create(
-            Indicator(
-                jurisdiction=jurisdiction,
-                name=f"基准指标{i:04d}",
-                unit=UNITS[i % len(UNITS)],
-                reporting_department=departments[i % len(departments)],
-                # Counts of things done (件, 项) add up month by month; the rest are levels.
-                aggregation=(
-                    Indicator.Aggregation.SUM
-                    if UNITS[i % len(UNITS)] in ("件", "项")
-                    else Indicator.Aggregation.LATEST
-                ),
+        for k in range(1, province.counties + 1):
+            county, _plans = _jurisdiction(
+                f"{PREFIX}{c}市{k}县", city, f"{bench_office_username(c)}_{k}", scale, rng, User, password
             )
-            for i in range(scale.targets)
+            if province.delegated:
+                _delegate(plans[0], county, province.delegated)
+
+
+def _jurisdiction(name: str, parent, office_username: str, scale: Scale, rng, User, password):
+    """One bench jurisdiction with its departments, office, liaisons, indicators and plans."""
+    level = Jurisdiction.Level.COUNTY if parent is not None and parent.parent_id else Jurisdiction.Level.CITY
+    jurisdiction = Jurisdiction.objects.create(name=name, level=level, parent=parent)
+    key = jurisdiction.pk
+    prefix = "县" if level == Jurisdiction.Level.COUNTY else "市"
+    departments = Department.objects.bulk_create(
+        Department(jurisdiction=jurisdiction, name=f"{prefix}基准{d:02d}局", code=f"b{key}d{d}", sort_order=d)
+        for d in range(1, scale.departments + 1)
+    )
+    office = User.objects.create(username=office_username, password=password)
+    Membership.objects.create(user=office, jurisdiction=jurisdiction, role=Role.OFFICE_ADMIN)
+    liaisons = User.objects.bulk_create(
+        User(username=f"bench_liaison_{key}_{d.pk}", password=password) for d in departments
+    )
+    Membership.objects.bulk_create(
+        Membership(user=u, jurisdiction=jurisdiction, department=d, role=Role.LIAISON)
+        for u, d in zip(liaisons, departments, strict=True)
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            jurisdiction=jurisdiction,
+            name=f"基准指标{i:04d}",
+            unit=UNITS[i % len(UNITS)],
+            reporting_department=departments[i % len(departments)],
+            # Counts of things done (件, 项) add up month by month; the rest are levels.
+            aggregation=(
+                Indicator.Aggregation.SUM
+                if UNITS[i % len(UNITS)] in ("件", "项")
+                else Indicator.Aggregation.LATEST
+            ),
         )
-        for p in range(1, scale.plans + 1):
-            _plan(jurisdiction, p, scale, departments, indicators, rng)
-    reports = reports_seed(months=scale.months, rng=rng)
-    return {
-        "jurisdictions": scale.jurisdictions,
-        "departments": Department.objects.filter(jurisdiction__in=bench_jurisdictions()).count(),
-        "plans": Plan.objects.filter(jurisdiction__in=bench_jurisdictions()).count(),
-        "tasks": Task.objects.filter(plan__jurisdiction__in=bench_jurisdictions()).count(),
-        "targets": Target.objects.filter(task__plan__jurisdiction__in=bench_jurisdictions()).count(),
-        **reports,
-    }
+        for i in range(scale.targets)
+    )
+    plans = [_plan(jurisdiction, p, scale, departments, indicators, rng) for p in range(1, scale.plans + 1)]
+    return jurisdiction, plans
+
+
+def _delegate(parent_plan: Plan, county: Jurisdiction, count: int) -> None:
+    """The first `count` tasks of the city's plan delegated to a county: a plan of them in the
+    county, each led by one county department and joined by another, its targets on county
+    indicators feeding the city's (Indicator.upstream)."""
+    tasks = list(parent_plan.tasks.order_by("position")[:count])
+    departments = list(Department.objects.filter(jurisdiction=county).order_by("sort_order")[:2])
+    plan = Plan.objects.create(
+        jurisdiction=county,
+        title=f"{parent_plan.title}下发任务",
+        kind=Plan.Kind.DELEGATED,
+        parent_plan=parent_plan,
+        year_start=parent_plan.year_start,
+        year_end=parent_plan.year_end,
+    )
+    copies = Task.objects.bulk_create(
+        Task(plan=plan, number=t.number, path=[t.number], title=t.title, text=t.text, position=n)
+        for n, t in enumerate(tasks, start=1)
+    )
+    Delegation.objects.bulk_create(
+        Delegation(task=t, jurisdiction=county, child_task=c) for t, c in zip(tasks, copies, strict=True)
+    )
+    Assignment.objects.bulk_create(
+        Assignment(task=c, department=d, role=role, position=i)
+        for c in copies
+        for i, (d, role) in enumerate(
+            zip(departments, (Assignment.Role.LEAD, Assignment.Role.PARTICIPATING), strict=False), start=1
+        )
+    )
+    copy_of = {t.pk: c for t, c in zip(tasks, copies, strict=True)}
+    targets = list(Target.objects.filter(task__in=tasks).select_related("indicator").order_by("pk"))
+    feeding = Indicator.objects.bulk_create(
+        Indicator(
+            jurisdiction=county,
+            name=f"{t.indicator.name}（上级下发）",
+            unit=t.indicator.unit,
+            reporting_department=departments[0],
+            aggregation=t.indicator.aggregation,
+            upstream=t.indicator,
+        )
+        for t in targets
+    )
+    Target.objects.bulk_create(
+        Target(
+            task=copy_of[t.task_id],
+            indicator=i,
+            comparator=t.comparator,
+            value=t.value,
+            value_max=t.value_max,
+            position=t.position,
+        )
+        for t, i in zip(targets, feeding, strict=True)
+    )
 
 
 def bench_plan_create(*, jurisdiction: Jurisdiction, tasks: int, seed: int = 2026) -> Plan:

@@ -51,7 +51,7 @@ def demo_living(*, today: dt.date | None = None, seed: int = 2026) -> Plan | Non
         source.status = Plan.Status.ARCHIVED
         source.save(update_fields=["status", "updated_at"])
     rng = random.Random(seed)
-    months = [_month_reported(plan, today.year, month, rng) for month in range(1, today.month)]
+    months = [month_reported(plan, today.year, month, rng) for month in range(1, today.month)]
     quarter = (today.month - 1) // 3  # the last quarter whose months are all closed
     if quarter and months:
         end_month = quarter * 3
@@ -128,7 +128,7 @@ def _plan_copy(source: Plan, *, year: int, title: str) -> Plan:
     return plan
 
 
-def _month_reported(plan: Plan, year: int, month: int, rng: random.Random) -> ReportingPeriod:
+def month_reported(plan: Plan, year: int, month: int, rng: random.Random) -> ReportingPeriod:
     """A past month: opened, reported (most on time and approved, some late, a few missing),
     values near the targets, and closed."""
     period = period_open(period=period_ensure(jurisdiction=plan.jurisdiction, year=year, month=month))

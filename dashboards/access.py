@@ -42,8 +42,9 @@ def office_dashboard_for_user(*, user, pk: int | None = None) -> OfficeDashboard
 
 def dashboard_jurisdiction_id_for_user(*, user, pk: int | None = None) -> int:
     """The jurisdiction whose dashboard the user opens: one they run the office of or lead (the
-    first, unless asked for another); another jurisdiction is a 404, and a user who oversees
-    none is refused (403). Needs no query but the user's scope, except for a superuser."""
+    first, unless asked for another, which may be one below theirs, read-only); another
+    jurisdiction is a 404, and a user who oversees none is refused (403). Needs no query but
+    the user's scope, except for a superuser."""
     scope = user_scope(user)
     if scope.is_superuser:
         allowed = Jurisdiction.objects.all()
@@ -55,7 +56,7 @@ def dashboard_jurisdiction_id_for_user(*, user, pk: int | None = None) -> int:
     if not scope.overseen_jurisdiction_ids:
         raise PermissionDenied  # a role that reads no whole jurisdiction: 403, as elsewhere
     if pk is None:
-        return min(scope.overseen_jurisdiction_ids)
+        return min(scope.own_overseen_jurisdiction_ids or scope.overseen_jurisdiction_ids)
     if pk not in scope.overseen_jurisdiction_ids:
         raise Http404
     return pk

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -21,4 +21,5 @@ urlpatterns = [
         views.summary_recipient_remove,
         name="summary_recipient_remove",
     ),
+    path("", include("dashboards.rollup_urls")),
 ]

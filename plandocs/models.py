@@ -43,7 +43,11 @@ class PlanImport(models.Model):
     extraction = models.JSONField(_("识别结果"), default=dict)
     title = models.CharField(_("标题"), max_length=200, blank=True)
     kind = models.CharField(
-        _("类型"), max_length=32, choices=Plan.Kind.choices, default=Plan.Kind.ACTION_PLAN
+        _("类型"),
+        max_length=32,
+        # a plan of delegated tasks comes from the parent's delegation, never from a file
+        choices=[(k, label) for k, label in Plan.Kind.choices if k != Plan.Kind.DELEGATED],
+        default=Plan.Kind.ACTION_PLAN,
     )
     year_start = models.PositiveSmallIntegerField(_("起始年度"))
     year_end = models.PositiveSmallIntegerField(_("截止年度"))

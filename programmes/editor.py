@@ -21,7 +21,7 @@ from responsibilities.models import Department, Jurisdiction
 from responsibilities.services import audit_record
 
 from . import numbering
-from .models import Assignment, Heading, Milestone, Plan, Task
+from .models import Assignment, Delegation, Heading, Milestone, Plan, Task
 from .revisions import PLAN_FIELDS as SNAPSHOT_PLAN_FIELDS
 from .revisions import plan_change
 
@@ -31,6 +31,10 @@ PLAN_FIELDS = tuple(name for name in SNAPSHOT_PLAN_FIELDS if name != "status")
 
 class EditorError(ApplicationError):
     """A change to a plan the rules refuse."""
+
+
+# What a delegated task's copy takes from its parent task; only the parent's office changes it.
+COPIED_FIELDS = ("number", "path", "title", "text", "due", "due_date")
 
 
 # Plans ---------------------------------------------------------------------------------------
@@ -117,6 +121,10 @@ def plan_delete(*, plan: Plan, actor) -> None:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if Task.objects.filter(plan=plan, entries__isnull=False).exists():
         raise EditorError(_("删除：已有部门报送过这个方案的任务，只能归档"))
+    if plan.parent_plan_id is not None:
+        raise EditorError(_("删除：上级下发的任务方案不能删除"))
+    if Delegation.objects.filter(task__plan=plan).exists():
+        raise EditorError(_("删除：方案的任务已下发至下级，只能归档"))
     audit_record(
         actor=actor,
         action="plan.delete",
@@ -177,6 +185,7 @@ def _tree_save(plan: Plan, root: Node) -> None:
     they are unique within the plan."""
     headings, tasks = [], []
     position = 0
+    copies = _copy_ids(plan)  # a delegated copy keeps its printed path in the parent's plan
 
     def walk(node: Node, path: list[str]) -> None:
         nonlocal position
@@ -184,12 +193,14 @@ def _tree_save(plan: Plan, root: Node) -> None:
             position += 1
             item = child.obj
             item.position = position
-            item.path = [*path, item.number]
             if isinstance(item, Heading):
+                item.path = [*path, item.number]
                 item.parent = node.obj
                 headings.append(item)
                 walk(child, item.path)
             else:
+                if item.pk not in copies:
+                    item.path = [*path, item.number]
                 item.heading = node.obj
                 tasks.append(item)
 
@@ -199,6 +210,37 @@ def _tree_save(plan: Plan, root: Node) -> None:
     Task.objects.filter(plan=plan).update(position=F("position") + offset)
     Heading.objects.bulk_update(headings, ["position", "path", "parent"])
     Task.objects.bulk_update(tasks, ["position", "path", "heading"])
+
+
+def _copy_ids(plan: Plan) -> set[int]:
+    """The plan's tasks that are copies of tasks its parent jurisdiction delegated."""
+    return set(Delegation.objects.filter(child_task__plan=plan).values_list("child_task_id", flat=True))
+
+
+def _delegation_of(task: Task) -> Delegation | None:
+    """The delegation a task is the child's copy of, if it is one."""
+    if task.pk is None:
+        return None
+    return Delegation.objects.filter(child_task_id=task.pk).first()
+
+
+def copy_place(*, plan: Plan, copy: Task, order: int) -> None:
+    """A delegated task's copy takes its place on the plan's first level in its parent's order
+    (`order` is the parent task's position): before the first copy of a later parent task."""
+    root, nodes = tree_load(plan)
+    node = nodes[("task", copy.pk)]
+    _detach(node)
+    orders = dict(
+        Delegation.objects.filter(child_task__plan=plan).values_list("child_task_id", "task__position")
+    )
+    index = len(root.children)
+    for i, sibling in enumerate(root.children):
+        if not sibling.is_heading and orders.get(sibling.obj.pk, -1) > order:
+            index = i
+            break
+    node.parent = root
+    root.children.insert(index, node)
+    _tree_save(plan, root)
 
 
 def _free_position(plan: Plan) -> int:
@@ -326,6 +368,8 @@ def node_move(*, plan: Plan, actor, kind: str, pk: int, step: int, reason: str =
         node = nodes.get((kind, pk))
         if node is None:
             raise EditorError(_("位置：该项不属于这个方案"))
+        if kind == "task" and pk in _copy_ids(plan):
+            raise EditorError(_("位置：上级下发的任务按上级方案的顺序排列，不能移动"))
         siblings = node.parent.children
         index = siblings.index(node)
         target = index + step
@@ -342,6 +386,9 @@ def renumber(*, plan: Plan, actor, parent: Heading | None, reason: str = "") -> 
     ) as plan:
         root, nodes = tree_load(plan)
         parent_node = _parent_node(nodes, parent, root)
+        copies = _copy_ids(plan)
+        if any(not c.is_heading and c.obj.pk in copies for c in parent_node.children):
+            raise EditorError(_("编号：这里有上级下发的任务，编号按上级方案，不能重新编号"))
         # Headings and tasks are numbered apart when they share a parent: (一) headings, 1 tasks.
         for kind in ("heading", "task"):
             children = [c for c in parent_node.children if _kind(c.obj) == kind]
@@ -358,10 +405,13 @@ def numbering_gaps(plan: Plan) -> list[Heading | None]:
     """Parents (None for the plan's first level) whose items are not numbered consecutively:
     the editor offers to renumber them."""
     root, _nodes = tree_load(plan)
+    copies = _copy_ids(plan)
     gaps = []
     for node in [root, *_descendants(root)]:
         if node.obj is not None and not node.is_heading:
             continue
+        if any(not c.is_heading and c.obj.pk in copies for c in node.children):
+            continue  # delegated copies keep the parent plan's numbers
         for kind in ("heading", "task"):
             numbers = [c.obj.number for c in node.children if _kind(c.obj) == kind]
             if not numbering.numbers_consecutive(numbers):
@@ -389,7 +439,9 @@ def heading_delete(*, plan: Plan, actor, heading: Heading, reason: str = "") -> 
 def task_save(*, plan: Plan, actor, task: Task | None, data: dict, reason: str = "") -> Task:
     """A task added or edited: number (unique among its siblings), title, content, 完成时限 as
     text and/or date, milestones, lead and participating departments of the plan's
-    jurisdiction, its heading and place. A withdrawn task cannot be edited."""
+    jurisdiction, its heading and place. A withdrawn task cannot be edited; a delegated task's
+    copy takes only its departments from the child (the rest is the parent's to change), and a
+    change to a delegated task reaches its copies."""
     action, summary = ("task.create", _("新增任务")) if task is None else ("task.update", _("修改任务"))
     with plan_change(plan=plan, actor=actor, action=action, summary=summary, reason=reason) as plan:
         root, nodes = tree_load(plan)
@@ -404,6 +456,11 @@ def task_save(*, plan: Plan, actor, task: Task | None, data: dict, reason: str =
             task = node.obj
             if task.is_withdrawn:
                 raise EditorError(_("任务：该任务已撤销，不能修改；如需恢复请先恢复任务"))
+        if _delegation_of(task) is not None:
+            _copy_unchanged(task, node, parent, data)
+            leads, participants = _departments(plan, data.get("leads") or [], data.get("participants") or [])
+            _assignments_save(task, leads, participants)
+            return task
         was = _detach(node)
         task.number = _check_number(parent, data["number"], item=task)
         task.title = _required(data.get("title"), _("工作任务"), 300)
@@ -420,7 +477,91 @@ def task_save(*, plan: Plan, actor, task: Task | None, data: dict, reason: str =
         task.milestones.all().delete()
         Milestone.objects.bulk_create(Milestone(task=task, date=d, title=t) for d, t in milestones)
         _tree_save(plan, root)
+        if action == "task.update":
+            _copies_follow(task, actor=actor, reason=reason, milestones=milestones)
     return task
+
+
+def _copy_unchanged(task: Task, node: Node, parent: Node, data: dict) -> None:
+    """A delegated task's copy keeps the parent's number, place, title, content, 完成时限 and
+    milestones: a change to any of them is refused, the field named."""
+    asked = {
+        _("编号"): (str(data.get("number") or "").strip(), task.number),
+        _("工作任务"): ((data.get("title") or "").strip(), task.title),
+        _("主要内容"): ((data.get("text") or "").strip(), task.text),
+        _("所属标题"): (parent.obj, node.parent.obj),
+        _("完成时限"): ((data.get("due") or "").strip()[:64], task.due),
+        _("完成日期"): (data.get("due_date"), task.due_date),
+        _("时间节点"): (
+            milestones_parse(data.get("milestones") or ""),
+            [(m.date, m.title) for m in task.milestones.all()],
+        ),
+        _("位置"): (data.get("place") or "keep", "keep"),
+    }
+    for label, (wanted, kept) in asked.items():
+        if wanted != kept:
+            raise EditorError(_("%(field)s：上级下发的任务内容由上级修改") % {"field": label})
+
+
+def _copies(task: Task):
+    """The delegated task's copies in its children's plans that are not archived (an archived
+    plan is read-only and keeps the task as it was)."""
+    return (
+        Delegation.objects.filter(task=task)
+        .exclude(child_task__plan__status=Plan.Status.ARCHIVED)
+        .select_related("child_task__plan", "jurisdiction")
+        .order_by("jurisdiction__name", "pk")
+    )
+
+
+def _copies_follow(task: Task, *, actor, reason: str, milestones: list[tuple[dt.date, str]]) -> None:
+    """A delegated task's copies take its number, path, title, content, 完成时限 and
+    milestones; each child's plan records it as a revision giving the parent's reason."""
+    for delegation in _copies(task):
+        copy = delegation.child_task
+        same = all(getattr(copy, name) == getattr(task, name) for name in COPIED_FIELDS)
+        if same and [(m.date, m.title) for m in copy.milestones.all()] == milestones:
+            continue
+        with plan_change(
+            plan=copy.plan,
+            actor=actor,
+            action="task.update",
+            summary=_("上级调整下发任务%s") % task,
+            reason=_("上级调整下发任务：%s") % (reason or task.plan.title),
+        ):
+            for name in COPIED_FIELDS:
+                setattr(copy, name, getattr(task, name))
+            copy.save(update_fields=list(COPIED_FIELDS))
+            copy.milestones.all().delete()
+            Milestone.objects.bulk_create(Milestone(task=copy, date=d, title=t) for d, t in milestones)
+
+
+def _copies_withdraw(task: Task, *, actor, reason: str) -> None:
+    """A delegated task withdrawn or put back into force: its copies follow, each child's plan
+    recording it as a revision giving the parent's reason."""
+    withdrawn = task.is_withdrawn
+    action, label = (
+        ("task.withdraw", _("上级撤销下发任务")) if withdrawn else ("task.reinstate", _("上级恢复下发任务"))
+    )
+    for delegation in _copies(task):
+        copy = delegation.child_task
+        if copy.is_withdrawn == withdrawn:
+            continue
+        with plan_change(
+            plan=copy.plan,
+            actor=actor,
+            action=action,
+            summary=f"{label}{task}",
+            reason=f"{label}：{reason or task.plan.title}",
+        ):
+            copy.withdrawn_at = task.withdrawn_at
+            copy.withdrawn_reason = task.withdrawn_reason
+            copy.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+
+
+def _copy_refuse(task: Task, message: str) -> None:
+    if _delegation_of(task) is not None:
+        raise EditorError(message)
 
 
 def _required(value, label: str, length: int) -> str:
@@ -503,8 +644,12 @@ def task_delete(*, plan: Plan, actor, task: Task, reason: str = "") -> None:
         plan=plan, actor=actor, action="task.delete", summary=_("删除任务%s") % task, reason=reason
     ) as plan:
         task = Task.objects.get(pk=task.pk, plan=plan)
+        _copy_refuse(task, _("删除：上级下发的任务不能删除，由上级撤销"))
         if task.entries.exists():
             raise EditorError(_("删除：已有部门报送过这项任务，只能撤销（历史报送保留）"))
+        names = "、".join(d.jurisdiction.name for d in task.delegations.select_related("jurisdiction"))
+        if names:
+            raise EditorError(_("删除：这项任务已下发至%(names)s，只能撤销") % {"names": names})
         task.delete()
         root, _nodes = tree_load(plan)
         _tree_save(plan, root)
@@ -520,11 +665,13 @@ def task_withdraw(*, plan: Plan, actor, task: Task, reason: str) -> Task:
         plan=plan, actor=actor, action="task.withdraw", summary=_("撤销任务%s") % task, reason=reason
     ) as plan:
         task = Task.objects.get(pk=task.pk, plan=plan)
+        _copy_refuse(task, _("撤销：上级下发的任务由上级撤销"))
         if task.is_withdrawn:
             raise EditorError(_("任务：已经撤销"))
         task.withdrawn_at = timezone.now()
         task.withdrawn_reason = reason[:300]
         task.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        _copies_withdraw(task, actor=actor, reason=reason)
     return task
 
 
@@ -534,9 +681,11 @@ def task_reinstate(*, plan: Plan, actor, task: Task, reason: str = "") -> Task:
         plan=plan, actor=actor, action="task.reinstate", summary=_("恢复任务%s") % task, reason=reason
     ) as plan:
         task = Task.objects.get(pk=task.pk, plan=plan)
+        _copy_refuse(task, _("恢复：上级下发的任务由上级恢复"))
         if not task.is_withdrawn:
             raise EditorError(_("任务：没有撤销，无需恢复"))
         task.withdrawn_at = None
         task.withdrawn_reason = ""
         task.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        _copies_withdraw(task, actor=actor, reason=reason)
     return task

@@ -169,7 +169,10 @@ class TaskForm(NodeForm):
         "reason",
     ]
 
-    def __init__(self, *args, plan: Plan, item: Task | None = None, **kwargs):
+    # A delegated task's copy: only its departments are the child's to choose.
+    PARENTS_FIELDS = ("number", "title", "text", "heading", "place", "due", "due_date", "milestones")
+
+    def __init__(self, *args, plan: Plan, item: Task | None = None, delegated: bool = False, **kwargs):
         super().__init__(*args, plan=plan, item=item, **kwargs)
         self.fields["heading"].queryset = plan.headings.all()
         self.fields["heading"].label_from_instance = lambda h: f"{'·'.join(h.path)} {h.title}"[:60]
@@ -194,3 +197,8 @@ class TaskForm(NodeForm):
                     "milestones": "\n".join(f"{m.date:%Y-%m-%d} {m.title}" for m in item.milestones.all()),
                 }
             )
+        if delegated:
+            for name in self.PARENTS_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("上级下发的任务内容由上级修改")
+            self.initial["place"] = "keep"

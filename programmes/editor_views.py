@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from responsibilities.scope import user_scope
 from . import editor
 from .access import plan_get_for_office, plan_get_for_user
 from .editor_forms import HeadingForm, JurisdictionChoiceForm, PlanForm, TaskForm, WithdrawForm
-from .models import Heading, Plan, PlanRevision, Task
+from .models import Delegation, Heading, Plan, PlanRevision, Task
 from .revisions import revision_diff
 from .selectors import plan_tree
 
@@ -94,6 +94,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         [target.indicator for task in tasks for target in task.targets.all()], "reporting_department"
     )
     reported = set(Task.objects.filter(plan=plan, entries__isnull=False).values_list("pk", flat=True))
+    _delegations_mark(plan, tasks)
     context = {
         "plan": plan,
         "nodes": nodes,
@@ -103,8 +104,29 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "reported_task_ids": reported,
         "has_reports": bool(reported),
         "read_only": plan.status == Plan.Status.ARCHIVED,
+        "may_delegate": plan.status == Plan.Status.ACTIVE
+        and plan.parent_plan_id is None
+        and plan.jurisdiction.children.exists(),
     }
     return render(request, "programmes/editor/plan_edit.html", context)
+
+
+def _delegations_mark(plan: Plan, tasks: list[Task]) -> None:
+    """Each task learns, in one query, the children it was delegated to (delegated_names) or
+    whether it is a copy of its parent jurisdiction's task (is_copy)."""
+    names: dict[int, list[str]] = {}
+    copies = set()
+    rows = Delegation.objects.filter(Q(task__plan=plan) | Q(child_task__plan=plan)).values_list(
+        "task__plan_id", "task_id", "child_task_id", "jurisdiction__name"
+    )
+    for plan_id, task_id, child_task_id, name in rows:
+        if plan_id == plan.pk:
+            names.setdefault(task_id, []).append(name)
+        else:
+            copies.add(child_task_id)
+    for task in tasks:
+        task.delegated_names = "、".join(sorted(names.get(task.pk, [])))
+        task.is_copy = task.pk in copies
 
 
 @login_required
@@ -195,16 +217,24 @@ def task_form(request: HttpRequest, pk: int, task_pk: int | None = None) -> Http
     if task is None:
         heading = _heading_of(plan, query_int(request.GET, "heading"))
         initial.update(heading=heading, number=editor.suggested_number(plan, heading, kind="task"))
+    delegated = task is not None and Delegation.objects.filter(child_task=task).exists()
     form = TaskForm(
-        request.POST or None, plan=plan, item=task, ask_reason=_asks_reason(plan), initial=initial
+        request.POST or None,
+        plan=plan,
+        item=task,
+        ask_reason=_asks_reason(plan),
+        initial=initial,
+        delegated=delegated,
     )
-    return _node_page(request, plan, form, task, "task", save=editor.task_save)
+    return _node_page(request, plan, form, task, "task", save=editor.task_save, delegated=delegated)
 
 
 NODE_SAVED = {"heading": (_("已保存标题%s"), "h"), "task": (_("已保存任务%s"), "task-")}
 
 
-def _node_page(request: HttpRequest, plan: Plan, form, item, kind: str, *, save) -> HttpResponse:
+def _node_page(
+    request: HttpRequest, plan: Plan, form, item, kind: str, *, save, delegated: bool = False
+) -> HttpResponse:
     """A heading's or task's form: saved through the editor (back to the tree at the item), or
     shown again with the refusal beside the field it names."""
     if request.method == "POST" and form.is_valid():
@@ -223,7 +253,7 @@ def _node_page(request: HttpRequest, plan: Plan, form, item, kind: str, *, save)
             messages.success(request, done % saved)
             return redirect(_editor_url(plan, f"{anchor}{saved.pk}"))
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "plan": plan, "item": item, "kind": kind}
+    context = {"form": form, "plan": plan, "item": item, "kind": kind, "delegated": delegated}
     return render(request, "programmes/editor/node_form.html", context, status=status)
 
 

@@ -39,6 +39,7 @@ class Plan(models.Model):
         ACTION_PLAN = "action_plan", _("行动计划")
         IMPLEMENTATION = "implementation", _("实施方案")
         WORK_POINTS = "work_points", _("工作要点")
+        DELEGATED = "delegated", _("上级下发任务")
         OTHER = "other", _("其他")
 
     class Status(models.TextChoices):
@@ -68,6 +69,15 @@ class Plan(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     revision = models.PositiveIntegerField(
         _("调整次数"), default=0, help_text=_("每次修改方案加一；页面缓存以它为键")
+    )
+    # A child jurisdiction's plan that holds the tasks its parent delegated from one of its plans.
+    parent_plan = models.ForeignKey(
+        "self",
+        verbose_name=_("上级工作方案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delegated_plans",
     )
     source_name = models.CharField(_("来源文件"), max_length=200, blank=True)
     source_text = models.TextField(_("原文"), blank=True)
@@ -290,3 +300,37 @@ class PlanRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.number}"
+
+
+class Delegation(models.Model):
+    """A parent's task delegated (任务下发) to one subordinate jurisdiction: the child's copy of
+    it, whose text only the parent changes and whose reports feed the parent's view."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("上级任务"), on_delete=models.CASCADE, related_name="delegations"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("下级行政区"), on_delete=models.PROTECT, related_name="delegations"
+    )
+    child_task = models.OneToOneField(
+        Task, verbose_name=_("下级任务"), on_delete=models.CASCADE, related_name="delegated_from"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("下发人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("下发时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "jurisdiction__name"]
+        verbose_name = _("任务下发")
+        verbose_name_plural = _("任务下发")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "jurisdiction"], name="delegation_once_per_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} → {self.jurisdiction}"

@@ -58,14 +58,16 @@ def plan_snapshot(plan: Plan) -> dict:
 
 
 def _tasks(plan: Plan):
-    return plan.tasks.order_by("position").prefetch_related("assignments__department", "milestones")
+    return plan.tasks.order_by("position").prefetch_related(
+        "assignments__department", "milestones", "delegations__jurisdiction"
+    )
 
 
 def _task_row(task) -> dict:
     names = {"lead": [], "participating": []}
     for assignment in sorted(task.assignments.all(), key=lambda a: a.position):
         names[assignment.role].append(assignment.department.name)
-    return {
+    row = {
         "id": task.pk,
         "label": task.path_label,
         "title": task.title,
@@ -77,6 +79,11 @@ def _task_row(task) -> dict:
         "milestones": "；".join(f"{m.date:%Y-%m-%d} {m.title}" for m in task.milestones.all()),
         "withdrawn": task.withdrawn_reason if task.withdrawn_at else "",
     }
+    # Only where there is one, so that revisions recorded before delegation compare unchanged.
+    delegated = sorted(d.jurisdiction.name for d in task.delegations.all())
+    if delegated:
+        row["delegated"] = "、".join(delegated)
+    return row
 
 
 def _json(value):
@@ -164,6 +171,7 @@ FIELD_LABELS = {
     "participating": gettext_lazy("参与部门"),
     "milestones": gettext_lazy("时间节点"),
     "withdrawn": gettext_lazy("撤销"),
+    "delegated": gettext_lazy("下发至"),
     "indicator": gettext_lazy("指标"),
     "commitment": gettext_lazy("目标"),
     "reporting_department": gettext_lazy("报送部门"),

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from responsibilities.models import Department
 from responsibilities.scope import jurisdiction_ids_for_user
 
-from .models import Assignment, Heading, Plan, Task
+from .models import Assignment, Delegation, Heading, Plan, Task
 
 
 def plans_for_user(*, user):
@@ -43,11 +43,15 @@ class TreeNode:
     item: Heading | Task
 
 
-def plan_tree(*, plan: Plan, milestones: bool = False) -> list[TreeNode]:
+def plan_tree(*, plan: Plan, milestones: bool = False, delegations: bool = False) -> list[TreeNode]:
     """The plan's headings and tasks in printed order, each with its depth in the tree (and,
-    asked for, each task's milestones: one query more)."""
+    asked for, each task's milestones and the jurisdictions each task was delegated to
+    (delegated_to): one query more each)."""
     headings = list(plan.headings.all())
     tasks = tasks_with_details(plan.tasks.all())
+    if delegations:
+        delegated = Delegation.objects.select_related("jurisdiction").order_by("jurisdiction__name")
+        tasks = tasks.prefetch_related(Prefetch("delegations", queryset=delegated, to_attr="delegated_to"))
     if milestones:
         tasks = tasks.prefetch_related("milestones")
     nodes = [TreeNode("heading", h.depth, h) for h in headings] + [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editor_views, views
+from . import delegation_urls, editor_views, views
 
 app_name = "programmes"
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("plans/<int:pk>/renumber/", editor_views.renumber, name="renumber"),
     path("departments/", views.department_list, name="department_list"),
     path("departments/<int:pk>/", views.department_detail, name="department_detail"),
+    *delegation_urls.urlpatterns,
 ]

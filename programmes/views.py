@@ -46,7 +46,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _plan_page_build(plan, stamp: tuple) -> PlanPage:
-    nodes = plan_tree(plan=plan, milestones=True)
+    nodes = plan_tree(plan=plan, milestones=True, delegations=True)
     figures = plan_figures(nodes)
     # Rendered without the request: nothing of the user's may enter what everybody is served.
     tree = render_to_string("programmes/_plan_tree.html", {"plan": plan, "nodes": nodes})

@@ -26,12 +26,13 @@ CANDIDATES_SHOWN = 60  # the newest of each kind; older ones are rarely news
 
 def jurisdiction_for_reader(*, user, pk=None) -> Jurisdiction:
     """The jurisdiction whose briefings the user reads: the one asked for if they oversee it
-    (office or leader), else their first; anyone who oversees none is refused."""
+    (office or leader, or one below theirs), else their own first; anyone who oversees none is
+    refused."""
     scope = user_scope(user)
     if scope.is_superuser:
         ids = sorted(Jurisdiction.objects.values_list("pk", flat=True))
     else:
-        ids = sorted(scope.overseen_jurisdiction_ids)
+        ids = sorted(scope.own_overseen_jurisdiction_ids) + sorted(scope.below_jurisdiction_ids)
     if not ids:
         raise PermissionDenied(OVERSEERS_READ)
     chosen = parse_int(str(pk or ""))

@@ -19,6 +19,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from qualitycity.errors import ApplicationError
+
 from . import two_factor
 from .admin_audit import audit_admin_bulk_deletion, deletion_snapshot
 from .admin_roles import (
@@ -29,6 +31,7 @@ from .admin_roles import (
     users_visible_to,
 )
 from .department_forms import DepartmentChoiceField, DepartmentMultipleChoiceField, department_label
+from .jurisdictions import department_represents_validate, jurisdiction_save, jurisdiction_validate
 from .models import (
     AuditEvent,
     Department,
@@ -132,16 +135,65 @@ def _foreign_department_error(form, field: str, department, jurisdiction) -> Non
         )
 
 
+def _rule_errors(form, check) -> None:
+    """A rule of the tree refused the form: its message goes beside the field it names."""
+    try:
+        check()
+    except ApplicationError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class JurisdictionAdminForm(forms.ModelForm):
+    """A jurisdiction is never below itself, and no sibling has its name."""
+
+    class Meta:
+        model = Jurisdiction
+        fields = ["name", "level", "parent", "office_name"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            candidate = Jurisdiction(
+                pk=self.instance.pk,
+                name=cleaned.get("name", self.instance.name),
+                parent=cleaned.get("parent", self.instance.parent)
+                if "parent" in self.fields
+                else self.instance.parent,
+            )
+            _rule_errors(self, lambda: jurisdiction_validate(jurisdiction=candidate))
+        return cleaned
+
+
 class DepartmentAdminForm(forms.ModelForm):
-    """A department's successor and members are departments of its own jurisdiction."""
+    """A department's successor and members are departments of its own jurisdiction; it stands
+    for a direct child of its jurisdiction, or for every child, not both."""
 
     class Meta:
         model = Department
-        fields = ["jurisdiction", "name", "code", "kind", "members", "successor", "is_active", "sort_order"]
+        fields = [
+            "jurisdiction",
+            "name",
+            "code",
+            "kind",
+            "members",
+            "successor",
+            "represents",
+            "represents_children",
+            "is_active",
+            "sort_order",
+        ]
 
     def clean(self):
         cleaned = super().clean()
         jurisdiction = cleaned.get("jurisdiction")
+        if jurisdiction is not None and not self.errors:
+            candidate = Department(
+                name=cleaned.get("name") or "",
+                jurisdiction=jurisdiction,
+                represents=cleaned.get("represents"),
+                represents_children=bool(cleaned.get("represents_children")),
+            )
+            _rule_errors(self, lambda: department_represents_validate(department=candidate))
         successor = cleaned.get("successor")
         if successor is not None and self.instance.pk and successor.pk == self.instance.pk:
             self.add_error("successor", SUCCESSOR_ITSELF)
@@ -176,7 +228,8 @@ class MembershipAdminForm(forms.ModelForm):
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(JurisdictionScopedAdmin):
-    list_display = ["name", "level", "parent", "office_name"]
+    form = JurisdictionAdminForm
+    list_display = ["name", "full_name", "level", "parent", "office_name"]
     list_filter = ["level"]
     search_fields = ["name"]
     jurisdiction_field = "pk"
@@ -196,7 +249,7 @@ class JurisdictionAdmin(JurisdictionScopedAdmin):
         ids = self.administered(request)
         if ids is not None and not change and obj.parent_id not in ids:
             raise PermissionDenied(OUTSIDE_JURISDICTION)
-        admin.ModelAdmin.save_model(self, request, obj, form, change)
+        jurisdiction_save(jurisdiction=obj)
 
 
 class DepartmentAliasInline(admin.TabularInline):

@@ -33,12 +33,24 @@ class Role(models.TextChoices):
 
 
 class Jurisdiction(models.Model):
+    """A province, city, county or district (or a development zone a city runs as one), in a
+    tree: an office oversees, read-only, every jurisdiction below its own."""
+
     class Level(models.TextChoices):
         PROVINCE = "province", _("省")
         CITY = "city", _("市")
         COUNTY = "county", _("县(市、区)")
+        DISTRICT = "district", _("区")
+        ZONE = "zone", _("开发区")
 
-    name = models.CharField(_("名称"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    full_name = models.CharField(
+        _("全称"),
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text=_("上级名称加本级名称，例如：江苏省苏州市太仓市"),
+    )
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices, default=Level.CITY)
     parent = models.ForeignKey(
         "self",
@@ -56,9 +68,31 @@ class Jurisdiction(models.Model):
         ordering = ["name"]
         verbose_name = _("行政区")
         verbose_name_plural = _("行政区")
+        constraints = [
+            # 鼓楼区 is a district of several cities: names are unique among siblings only.
+            models.UniqueConstraint(fields=["parent", "name"], name="jurisdiction_unique_name_per_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="jurisdiction_unique_top_name"
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="jurisdiction_not_own_parent"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        """The full name follows the parent's (kept up to date for the children by
+        responsibilities.jurisdictions.jurisdiction_save)."""
+        parent_name = ""
+        if self.parent_id:
+            parent_name = (
+                Jurisdiction.objects.filter(pk=self.parent_id).values_list("full_name", flat=True).first()
+                or ""
+            )
+        self.full_name = f"{parent_name}{self.name}"
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "full_name"}
+        super().save(*args, **kwargs)
 
 
 class DepartmentQuerySet(models.QuerySet):
@@ -99,6 +133,19 @@ class Department(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="predecessors",
+    )
+    # A department of a city that stands for its subordinate governments: one county's (太仓市
+    # 人民政府 → 太仓市) or, for a collective such as 各县(市、区)人民政府, every child's.
+    represents = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("代表的下级行政区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="represented_by",
+    )
+    represents_children = models.BooleanField(
+        _("代表全部下级行政区"), default=False, help_text=_("例如：各县(市、区)人民政府")
     )
     is_active = models.BooleanField(_("在用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=100)
@@ -232,10 +279,10 @@ class Membership(models.Model):
 
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise TypeError("审计记录只能追加，不能修改")
+        raise TypeError(_("审计记录只能追加，不能修改"))
 
     def delete(self):
-        raise TypeError("审计记录只能追加，不能删除")
+        raise TypeError(_("审计记录只能追加，不能删除"))
 
 
 class AuditEvent(models.Model):
@@ -268,11 +315,11 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk:
-            raise TypeError("审计记录只能追加，不能修改")
+            raise TypeError(_("审计记录只能追加，不能修改"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise TypeError("审计记录只能追加，不能删除")
+        raise TypeError(_("审计记录只能追加，不能删除"))
 
 
 class PasswordState(models.Model):

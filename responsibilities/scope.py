@@ -8,26 +8,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
+
 from .models import Jurisdiction, Membership, Role
+
+# Province, city, county, district or zone below a county: the deepest a tree goes.
+LEVELS_BELOW = 4
 
 
 @dataclass(frozen=True)
 class Scope:
-    """What a user may see: whole jurisdictions (office, leaders) and single departments."""
+    """What a user may see: whole jurisdictions (office, leaders, and read-only every jurisdiction
+    below theirs) and single departments. Only office_jurisdiction_ids may be changed."""
 
     jurisdiction_ids: frozenset[int]
     department_ids: frozenset[int]
     office_jurisdiction_ids: frozenset[int]
     leader_jurisdiction_ids: frozenset[int] = frozenset()
     is_superuser: bool = False
+    # The jurisdictions below an office's or a leader's own: overseen, never edited.
+    below_jurisdiction_ids: frozenset[int] = frozenset()
 
     def sees_jurisdiction(self, jurisdiction_id: int) -> bool:
         return self.is_superuser or jurisdiction_id in self.jurisdiction_ids
 
     @property
-    def overseen_jurisdiction_ids(self) -> frozenset[int]:
-        """Jurisdictions whose every department's reports the user reads: office and leaders."""
+    def own_overseen_jurisdiction_ids(self) -> frozenset[int]:
+        """The jurisdictions where the user is the office or a leader (not those below)."""
         return self.office_jurisdiction_ids | self.leader_jurisdiction_ids
+
+    @property
+    def overseen_jurisdiction_ids(self) -> frozenset[int]:
+        """Jurisdictions whose every department's reports the user reads: office and leaders,
+        and every jurisdiction below theirs."""
+        return self.office_jurisdiction_ids | self.leader_jurisdiction_ids | self.below_jurisdiction_ids
+
+    def is_below(self, jurisdiction_id: int) -> bool:
+        """A jurisdiction the user oversees from above (read-only), not one of their own."""
+        return jurisdiction_id in self.below_jurisdiction_ids
 
     def is_office_of(self, jurisdiction_id: int) -> bool:
         return self.is_superuser or jurisdiction_id in self.office_jurisdiction_ids
@@ -44,16 +62,40 @@ def user_scope(user) -> Scope:
     cached = getattr(user, "_qc_scope", None)
     if cached is not None:
         return cached
-    rows = [(r.jurisdiction_id, r.department_id, r.role) for r in roles_for_user(user)]
+    roles = roles_for_user(user)
+    rows = [(r.jurisdiction_id, r.department_id, r.role) for r in roles]
+    overseers = {r.jurisdiction_id for r in roles if r.role in Role.office_roles() | {Role.LEADER}}
+    # one query more, only for an office or a leader whose jurisdiction has any below it
+    below = descendant_ids(overseers & {r.jurisdiction_id for r in roles if r.has_children})
+    own = frozenset(j for j, _, _ in rows)
     scope = Scope(
-        jurisdiction_ids=frozenset(j for j, _, _ in rows),
+        jurisdiction_ids=own | below,
         department_ids=frozenset(d for _, d, r in rows if d and r in Role.department_roles()),
         office_jurisdiction_ids=frozenset(j for j, _, r in rows if r in Role.office_roles()),
         leader_jurisdiction_ids=frozenset(j for j, _, r in rows if r == Role.LEADER),
         is_superuser=user.is_superuser,
+        below_jurisdiction_ids=below - overseers,
     )
     user._qc_scope = scope
     return scope
+
+
+def descendant_ids(jurisdiction_ids) -> frozenset[int]:
+    """Every jurisdiction below the given ones (children, grandchildren, …), in one query."""
+    if not jurisdiction_ids:
+        return frozenset()
+    ids = list(jurisdiction_ids)
+    below = Q()
+    for depth in range(1, LEVELS_BELOW + 1):
+        below |= Q(**{"__".join(["parent"] * depth) + "_id__in": ids})
+    return frozenset(Jurisdiction.objects.filter(below).values_list("pk", flat=True))
+
+
+def ancestor_ids(jurisdiction_id: int) -> list[int]:
+    """The jurisdictions above one, nearest first, in one query."""
+    fields = ["__".join(["parent"] * depth) + "_id" for depth in range(1, LEVELS_BELOW + 1)]
+    row = Jurisdiction.objects.filter(pk=jurisdiction_id).values_list(*fields).first() or ()
+    return [pk for pk in row if pk is not None]
 
 
 def jurisdiction_ids_for_user(user):
@@ -72,6 +114,7 @@ class RoleHeld:
     department_id: int | None
     role: str
     place: str  # the department's name, or the jurisdiction's for a jurisdiction-wide role
+    has_children: bool = False  # the jurisdiction has others below it
 
     @property
     def label(self) -> str:
@@ -86,6 +129,7 @@ def roles_for_user(user) -> list[RoleHeld]:
         rows = (
             Membership.objects.filter(user=user, is_active=True)
             .order_by()  # the Meta ordering joins four tables; the rows are sorted below
+            .annotate(has_children=Exists(Jurisdiction.objects.filter(parent_id=OuterRef("jurisdiction_id"))))
             .values_list(
                 "jurisdiction_id",
                 "department_id",
@@ -93,9 +137,13 @@ def roles_for_user(user) -> list[RoleHeld]:
                 "jurisdiction__name",
                 "department__name",
                 "department__sort_order",
+                "has_children",
             )
         )
         ordered = sorted(rows, key=lambda r: (r[3], r[1] is None, r[5] or 0, r[4] or "", r[2]))
-        cached = [RoleHeld(j, d, role, dname or jname) for j, d, role, jname, dname, _ in ordered]
+        cached = [
+            RoleHeld(j, d, role, dname or jname, children)
+            for j, d, role, jname, dname, _, children in ordered
+        ]
         user._qc_roles = cached
     return cached

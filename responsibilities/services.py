@@ -44,11 +44,22 @@ class UnknownDepartment(ApplicationError):
 
 
 @transaction.atomic
-def jurisdiction_ensure(*, name: str, level: str, office_name: str = "") -> Jurisdiction:
-    """A jurisdiction is found by name, or created with the given level and office."""
-    jurisdiction, _created = Jurisdiction.objects.get_or_create(
-        name=name, defaults={"level": level, "office_name": office_name}
-    )
+def jurisdiction_ensure(
+    *, name: str, level: str, office_name: str = "", parent: Jurisdiction | None = None
+) -> Jurisdiction:
+    """A jurisdiction is found by name under the parent (with no parent given: the only one of
+    that name wherever it was since placed in the tree), or created there with the given level
+    and office."""
+    found = Jurisdiction.objects.filter(name=name)
+    if parent is not None:
+        found = found.filter(parent=parent)
+    elif found.count() > 1:
+        found = found.filter(parent__isnull=True)
+    jurisdiction = found.first()
+    if jurisdiction is None:
+        jurisdiction = Jurisdiction.objects.create(
+            name=name, level=level, office_name=office_name, parent=parent
+        )
     return jurisdiction
 
 

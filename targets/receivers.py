@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from programmes.models import Plan
 from programmes.revisions import plan_change
+from programmes.signals import task_delegated
 from responsibilities.signals import department_in_use, department_merged
 
-from .models import Indicator
+from .models import Indicator, Target
 
 IN_USE_LISTED = 6  # the refusal names five; a sixth tells it there are more
 
@@ -50,3 +51,44 @@ def indicators_reported(sender, *, department, **kwargs) -> list[str]:
     """The indicators the department reports."""
     indicators = Indicator.objects.filter(reporting_department=department).order_by("name")[:IN_USE_LISTED]
     return [_("报送指标“%(indicator)s”") % {"indicator": indicator} for indicator in indicators]
+
+
+@receiver(task_delegated, dispatch_uid="targets.targets_copy")
+def targets_copy(sender, *, delegation, **kwargs) -> int:
+    """A delegated task's targets become its copy's, each on the child's indicator of the same
+    name and unit: found, or made feeding the parent's (same aggregation and source, no reporting
+    department yet: the child's office names it); a found one not yet feeding any is linked."""
+    child_id = delegation.jurisdiction_id
+    copies = []
+    for target in delegation.task.targets.select_related("indicator").order_by("position", "pk"):
+        parent = target.indicator
+        indicator, made = Indicator.objects.get_or_create(
+            jurisdiction_id=child_id,
+            name=parent.name,
+            unit=parent.unit,
+            defaults={
+                "aggregation": parent.aggregation,
+                "source": parent.source,
+                "description": parent.description,
+                "upstream": parent,
+            },
+        )
+        if not made and indicator.upstream_id is None:
+            indicator.upstream = parent
+            indicator.save(update_fields=["upstream"])
+        copies.append(
+            Target(
+                task=delegation.child_task,
+                indicator=indicator,
+                comparator=target.comparator,
+                value=target.value,
+                value_max=target.value_max,
+                stretch=target.stretch,
+                baseline=target.baseline,
+                due_date=target.due_date,
+                text=target.text,
+                position=target.position,
+            )
+        )
+    Target.objects.bulk_create(copies)
+    return len(copies)

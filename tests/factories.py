@@ -13,10 +13,11 @@ from targets.models import Comparator, Indicator, Target
 class JurisdictionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Jurisdiction
-        django_get_or_create = ("name",)
+        django_get_or_create = ("name", "parent")
 
     name = factory.Sequence(lambda n: f"测试{n}市")
     level = Jurisdiction.Level.CITY
+    parent = None  # names are unique among siblings: get_or_create by name and parent
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

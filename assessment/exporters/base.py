@@ -261,14 +261,20 @@ class AssessmentExporter:
             f"{'发布' if a.is_published else '计算'}日期：{self.date_text()}",
         )
 
+    @property
+    def assesses_jurisdictions(self) -> bool:
+        """The scheme as compiled assessed the subordinate jurisdictions, not the departments."""
+        return (self.assessment.scheme or {}).get("subject") == "jurisdictions"
+
     def addressee(self) -> str:
-        return "各责任单位："
+        return "各县（市、区）人民政府：" if self.assesses_jurisdictions else "各责任单位："
 
     def opening(self) -> str:
         a, s = self.assessment, self.assessment.summary
+        units = "县（市、区）" if self.assesses_jurisdictions else "责任单位"
         return (
             f"根据《{a.plan.title}》考核方案，{self.office()}对{s.get('departments', len(self.results))}个"
-            f"责任单位{a.label}工作情况进行了考核（考核期为{self.period_text()}，数据截至"
+            f"{units}{a.label}工作情况进行了考核（考核期为{self.period_text()}，数据截至"
             f"{chinese_date(a.as_of)}）。现将考核结果通报如下。"
         )
 

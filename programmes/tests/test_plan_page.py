@@ -84,11 +84,12 @@ def test_plan_page_queries_do_not_grow_with_the_plan_built_or_cached(client, cas
     for plan in (small, large):
         # when the page is built: session, user, the user's roles (the scope and the header's),
         # the plan, headings, tasks, assignments with departments, targets with indicators and
-        # their reporting departments, milestones: 9, the header's unread notifications, and 3
-        # to slide the session's idle timeout (savepoint, update, release): 13.
-        with django_assert_num_queries(13):
+        # their reporting departments, milestones, the jurisdictions each task was delegated to:
+        # 10, the header's unread notifications, and 3 to slide the session's idle timeout
+        # (savepoint, update, release): 14.
+        with django_assert_num_queries(14):
             page(client, plan)
-        # and when it is served from the cache: the tree's five queries are gone.
+        # and when it is served from the cache: the tree's six queries are gone.
         with django_assert_num_queries(8):
             page(client, plan)
 

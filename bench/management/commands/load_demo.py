@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from bench.demo import DEMO_PASSWORD, demo_load, demo_open_current_period
+from bench.levels import demo_levels, demo_levels_months
 from bench.living import demo_living
 
 
@@ -9,7 +10,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         plans, users = demo_load()
+        # 苏州市 above 太仓市 first: 太仓市's months then carry the tasks 苏州市 delegated
+        city = demo_levels()
         living = demo_living()
+        if city is not None and city.jurisdiction.periods.count() == 0:
+            demo_levels_months(city)
+            self.stdout.write(
+                f"上级方案：{city.title}（下发任务至太仓市、昆山市；账号 office_sz、office_ks）"
+            )
         if living is not None:
             self.stdout.write(f"本年度方案：{living.title}（各月已报送，上年方案已归档）")
         period = demo_open_current_period()

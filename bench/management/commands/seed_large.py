@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
+from django.db import connection
 
-from bench.data import Scale, seed_large
+from bench.data import Province, Scale, seed_large
 
 
 class Command(BaseCommand):
@@ -18,6 +19,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--months", type=int, default=defaults.months, help="生成多少个月的历史月报（截至上月）"
         )
+        tree = Province()
+        parser.add_argument(
+            "--province",
+            action="store_true",
+            help="生成一个省（基准省）及其下各市、各县，每个行政区按上述规模（忽略 --jurisdictions）",
+        )
+        parser.add_argument("--cities", type=int, default=tree.cities, help="省下的市数（--province）")
+        parser.add_argument("--counties", type=int, default=tree.counties, help="每市的县数（--province）")
+        parser.add_argument(
+            "--delegated", type=int, default=tree.delegated, help="每市向每县下发的任务数（--province）"
+        )
 
     def handle(self, *args, **opts):
         scale = Scale(
@@ -28,5 +40,13 @@ class Command(BaseCommand):
             plans=opts["plans"],
             months=opts["months"],
         )
-        counts = seed_large(scale)
+        province = None
+        if opts["province"]:
+            province = Province(cities=opts["cities"], counties=opts["counties"], delegated=opts["delegated"])
+        counts = seed_large(scale, province=province)
+        # Millions of fresh rows: without statistics the planner takes a month's periods for a
+        # handful and walks every report (seen on the province data) until autovacuum catches up.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write("基准数据：" + "，".join(f"{k} {v}" for k, v in counts.items()))
