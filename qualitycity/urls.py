@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("assessment.urls")),
     path("", include("responsibilities.urls")),
+    path("", include("interfaces.urls")),
 ]
