@@ -36,13 +36,16 @@ browser-deps:
 
 # The demo runs without the system packages (as a non-root user, say), but then .doc/.wps plans
 # cannot be imported and PDF files lack their Chinese fonts: it says so and goes on.
+# The demo runs with DEBUG off, as in production: a missing page shows the portal's own 404
+# page, not Django's English technical page; WhiteNoise serves the static files from the source
+# tree and picks up edits (WHITENOISE_AUTOREFRESH).
 demo: $(STAMP) messages
 	@$(MAKE) --no-print-directory browser-deps || echo "（未安装系统软件包：.doc/.wps 方案导入和 PDF 中文字体不可用）"
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "打开 http://$(HOST)/ （Ctrl-C 停止）"
-	DEBUG=1 $(PY) manage.py runserver $(HOST)
+	WHITENOISE_AUTOREFRESH=1 $(PY) manage.py runserver $(HOST)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -57,7 +60,7 @@ check: $(STAMP) messages
 	DEPLOYMENT=production ALLOWED_HOSTS=zlqs.example.gov.cn SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	# No medium or high finding from bandit in the portal's code.
-	$(VENV)/bin/bandit -q -r qualitycity responsibilities programmes targets plandocs reports dashboards assessment bench -x '*/tests/*,*/migrations/*' -ll
+	$(VENV)/bin/bandit -q -r qualitycity responsibilities programmes targets plandocs reports dashboards assessment interfaces bench -x '*/tests/*,*/migrations/*' -ll
 
 # Known vulnerabilities in the pinned dependencies (needs a vulnerability database online).
 audit: $(STAMP)

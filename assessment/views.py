@@ -30,7 +30,7 @@ from .access import (
     score_get_rw_for_user,
     self_assessment_department_for_user,
 )
-from .compile import plan_departments, scheme_ensure
+from .compile import scheme_ensure, units_assessed
 from .exporters import CONTENT_TYPES
 from .forms import FinalForm, ItemForm, RunForm, SchemeForm
 from .models import AssessmentItem, CriterionKind, PeriodKind, SelfAssessment
@@ -65,7 +65,9 @@ def assessment_scheme(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = scheme_ensure(plan=plan)
     weights = {c.kind: c.weight for c in scheme.criteria.all()}
     initial = {**weights, "grade_a": scheme.grade_a, "grade_b": scheme.grade_b, "grade_c": scheme.grade_c}
-    initial.update(bonus_cap=scheme.bonus_cap, year_start_month=scheme.year_start_month)
+    initial.update(
+        bonus_cap=scheme.bonus_cap, year_start_month=scheme.year_start_month, subject=scheme.subject
+    )
     form = SchemeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,6 +79,7 @@ def assessment_scheme(request: HttpRequest, pk: int) -> HttpResponse:
                     k: form.cleaned_data[k]
                     for k in ("grade_a", "grade_b", "grade_c", "bonus_cap", "year_start_month")
                 },
+                subject=form.cleaned_data["subject"] or None,
             )
         except ApplicationError as exc:
             # The page is shown again with what was typed, and the reason above it.
@@ -84,7 +87,7 @@ def assessment_scheme(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("考核方案已保存"))
             return redirect("assessment:assessment_scheme", pk=plan.pk)
-    departments = plan_departments(plan=plan)
+    departments = units_assessed(plan=plan, scheme=scheme)
     return render(
         request,
         "assessment/assessment_scheme.html",
@@ -105,7 +108,7 @@ def assessment_scheme(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     """The office records a bonus, penalty or veto item; a refusal is answered by the middleware."""
     plan = plan_get_rw_for_user(user=request.user, pk=pk)
-    form = ItemForm(request.POST, departments=plan_departments(plan=plan))
+    form = ItemForm(request.POST, departments=units_assessed(plan=plan))
     if not form.is_valid():
         messages.error(request, _("请完整填写部门、类型、事由和日期"))
         return redirect("assessment:assessment_scheme", pk=plan.pk)

@@ -131,7 +131,7 @@ class RankingTable(BaseTable):
     on_time = tables.Column(verbose_name=_("按时"))
     late = tables.Column(verbose_name=_("逾期"))
     missing = tables.Column(verbose_name=_("未报"))
-    rate = tables.Column(verbose_name=_("按时报送率"))
+    rate = tables.Column(verbose_name=_("按时报送率"), default=_("无应报"))
 
     class Meta(BaseTable.Meta):
         fields = ("rank", "department", "due", "on_time", "late", "missing", "rate")

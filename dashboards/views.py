@@ -22,6 +22,7 @@ from qualitycity.errors import ApplicationError
 from qualitycity.exporters.http import attachment_disposition, export_response
 from qualitycity.params import QueryRequestConfig, query_choice, query_int
 from responsibilities.models import Jurisdiction
+from responsibilities.selectors import user_scope
 from responsibilities.services import audit_record
 from targets.status import TargetStatus
 
@@ -53,6 +54,7 @@ from .selectors import (
     task_page,
     task_rows,
 )
+from .selectors.rollup import delegated_task_cells
 from .tables import PeriodReportTable, RankingTable, TargetTable, TaskTable
 
 # Query-string keys that belong to the filters, kept when following a figure to its list.
@@ -175,6 +177,13 @@ def _charts(request, board) -> dict:
             label: f"{tasks_url}?{_query(request, **dict([key.split('=')]))}"
             for label, _c, key in board.tasks_by_section
             if key
+        },
+        # A segment opens its plan's (or section's) tasks of that status, not all of them.
+        segment_links={
+            (label, status): f"{tasks_url}?{_query(request, **dict([key.split('=')]), status=status)}"
+            for label, counts, key in board.tasks_by_section
+            if key
+            for status in counts
         },
     )
     lights = charts.traffic_lights(
@@ -435,7 +444,14 @@ def task_history(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for target, reading, points, measurements in page.targets
     ]
-    return render(request, "dashboards/task_history.html", {"page": page, "trends": trends})
+    # A delegated task's children, as far as the reader oversees them: never a sibling's.
+    scope = user_scope(request.user)
+    delegated = delegated_task_cells(
+        task=task, jurisdiction_ids=None if scope.is_superuser else scope.overseen_jurisdiction_ids
+    )
+    return render(
+        request, "dashboards/task_history.html", {"page": page, "trends": trends, "delegated": delegated}
+    )
 
 
 # The printable summary and its e-mail ----------------------------------------------------------

@@ -166,13 +166,16 @@ def stacked_bar_chart(
     width: int = 640,
     title: str = "",
     links: Mapping[str, str] | None = None,
+    segment_links: Mapping[tuple[str, str], str] | None = None,
 ) -> SafeString:
     """Horizontal stacked bars (one row per label, one segment per series key) with a legend;
-    each segment is labelled with its count when wide enough."""
+    each segment is labelled with its count when wide enough. A row's label and total link to
+    links[label]; a segment to segment_links[(label, key)], else to the row's link."""
     title = title or _("堆积柱状图")
     if not rows:
         return _empty(title, width)
     links = links or {}
+    segment_links = segment_links or {}
     legend, legend_h = _legend([(label, colour) for _k, label, colour in series], y=0, width=width)
     label_room = min(max(text_width(label) for label, _c in rows) + 8, width * 0.38)
     totals = [sum(float(counts.get(key, 0) or 0) for key, _l, _c in series) for _r, counts in rows]
@@ -191,20 +194,20 @@ def stacked_bar_chart(
                 continue
             length = value / top * bar_room
             tip = f"{label} · {series_label}：{number(value)}"
-            segments.append(
+            segment = (
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{length:.1f}" height="{bar_h}" fill="{escape(colour)}">'
                 f"<title>{escape(tip)}</title></rect>"
             )
             if length >= text_width(number(value)) + 6:
-                segments.append(_text(x + length / 2, y + 12.5, number(value), anchor="middle", fill="#fff"))
+                segment += _text(x + length / 2, y + 12.5, number(value), anchor="middle", fill="#fff")
+            segments.append(_link(segment_links.get((label, key), links.get(label)), segment))
             x += length
         body.append(
             _link(
-                links.get(label),
-                _text(label_room - 8, y + 12.5, clip(label, label_room - 8), anchor="end")
-                + "".join(segments)
-                + _text(x + 5, y + 12.5, number(total), fill=MUTED),
+                links.get(label), _text(label_room - 8, y + 12.5, clip(label, label_room - 8), anchor="end")
             )
+            + "".join(segments)
+            + _link(links.get(label), _text(x + 5, y + 12.5, number(total), fill=MUTED))
         )
     return _svg(body, width=width, height=legend_h + 6 + len(rows) * row_h + 4, title=title)
 

@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "dashboards",
     "assessment",
     "bench",
+    "interfaces",
+    # django-ninja: in INSTALLED_APPS so that its documentation page uses the Swagger UI files
+    # the package ships (served by the portal), never the CDN copy it falls back to otherwise.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +196,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
+# The demo runs with DEBUG off (the portal's own error pages) and still picks up edited files.
+WHITENOISE_AUTOREFRESH = env_bool("WHITENOISE_AUTOREFRESH", DEBUG)
 # Uploads: plan imports accept files up to 20 MB and check the size themselves, so a larger
 # upload gets a message in Chinese rather than a bare 400. Files over 2.5 MB stream to a
 # temporary file; pasted plan text (a form field, not a file) may be as large as a file; the
@@ -261,6 +267,48 @@ CELERY_BEAT_SCHEDULE = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "质量强市工作平台 <noreply@localhost>")
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
+
+# Notification channels besides the portal and e-mail (reports.channels): how long one post to
+# a group robot or the SMS gateway may take, and the retries of a failed one (after about
+# factor × 1, 2, 4, 8 seconds, jittered). The SMS gateway is the province's or a vendor's HTTP
+# interface: JSON {phone, text, sign_name, timestamp} signed with X-Signature (HMAC-SHA256 of
+# the body with the key); left empty, SMS is not offered.
+CHANNEL_TIMEOUT_SECONDS = float(os.environ.get("CHANNEL_TIMEOUT_SECONDS", "5"))
+CHANNEL_MAX_RETRIES = int(os.environ.get("CHANNEL_MAX_RETRIES", "4"))
+CHANNEL_RETRY_BACKOFF = int(os.environ.get("CHANNEL_RETRY_BACKOFF", "30"))
+if not 0 < CHANNEL_TIMEOUT_SECONDS <= 60 or CHANNEL_MAX_RETRIES < 0 or CHANNEL_RETRY_BACKOFF < 1:
+    raise ImproperlyConfigured(
+        "CHANNEL_TIMEOUT_SECONDS 须在 0 到 60 秒之间，CHANNEL_MAX_RETRIES 不能为负，"
+        "CHANNEL_RETRY_BACKOFF 至少 1 秒 (timeout in (0, 60] s, retries >= 0, backoff >= 1 s)."
+    )
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
+SMS_GATEWAY_SIGN_NAME = os.environ.get("SMS_GATEWAY_SIGN_NAME", "质量强市")
+if SMS_GATEWAY_URL and not (SMS_GATEWAY_URL.startswith(("http://", "https://")) and SMS_GATEWAY_KEY):
+    raise ImproperlyConfigured(
+        "SMS_GATEWAY_URL 须为 http(s) 地址，并须同时设置 SMS_GATEWAY_KEY"
+        " (SMS_GATEWAY_URL must be http(s) and needs SMS_GATEWAY_KEY)."
+    )
+# Django's SMTP connection waits this long too (unset, it would wait forever).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# The open interfaces (interfaces/): how many requests one API token may make a minute, how many
+# indicator values one request may send, how long a token lives unless the office says
+# otherwise (and at most), and how long the public results page (公示) is served from cache.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+API_VALUES_MAX = int(os.environ.get("API_VALUES_MAX", "1000"))
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "365"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "1095"))
+API_PUBLIC_CACHE_SECONDS = int(os.environ.get("API_PUBLIC_CACHE_SECONDS", "600"))
+if API_RATE_LIMIT_PER_MINUTE < 1 or not 1 <= API_VALUES_MAX <= 50_000 or API_PUBLIC_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "API_RATE_LIMIT_PER_MINUTE 至少为 1，API_VALUES_MAX 须在 1 到 50000 之间，API_PUBLIC_CACHE_SECONDS 不能为负"
+        " (rate limit >= 1, values per request in [1, 50000], cache seconds >= 0)."
+    )
+if not 1 <= API_TOKEN_DEFAULT_DAYS <= API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(
+        "API_TOKEN_DEFAULT_DAYS 须在 1 到 API_TOKEN_MAX_DAYS 之间 (default token life within 1..max days)."
+    )
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 
 class PrivateStorage(FileSystemStorage):
@@ -26,7 +27,7 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
     def url(self, name):
-        raise ValueError("私有文件没有公开地址，请通过有权限检查的视图下载")
+        raise ValueError(_("私有文件没有公开地址，请通过有权限检查的视图下载"))
 
     def deconstruct(self):
         return ("qualitycity.storage.PrivateStorage", (self.subdir,), {})

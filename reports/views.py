@@ -82,6 +82,7 @@ def _report_context(request, report, *, posted=None, result=None):
         "posted": posted or {},
         "conflicts": set(result.conflicts) if result else set(),
         "errors": result.errors if result else {},
+        "blockers": {},
         "today": timezone.localdate(),
         "days_left": (report.period.deadline - timezone.localdate()).days,
         "days_overdue": (timezone.localdate() - report.period.deadline).days,
@@ -105,7 +106,12 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_get_for_user(user=request.user, pk=pk)
-    return render(request, "reports/report_detail.html", _report_context(request, report))
+    context = _report_context(request, report)
+    # Left by a refused submission (report_submit): shown on this one page load.
+    blockers = request.session.pop(_blockers_key(report.pk), None)
+    if blockers and context["can_edit"]:
+        context["blockers"] = blockers
+    return render(request, "reports/report_detail.html", context)
 
 
 @login_required
@@ -183,7 +189,20 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         if not result.ok:
             messages.error(request, SAVE_BEFORE_SUBMIT_FAILED)
             return redirect("reports:report_detail", pk=report.pk)
-    return _act(request, report, services.report_submit, _submitted)
+    try:
+        submitted = services.report_submit(report=report, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+        if report.is_editable:
+            # The report page the refusal redirects to marks each field that blocks it, once.
+            request.session[_blockers_key(report.pk)] = services.submission_blockers(report=report)
+        return redirect("reports:report_detail", pk=report.pk)
+    messages.success(request, _submitted(submitted))
+    return redirect("reports:report_detail", pk=submitted.pk)
+
+
+def _blockers_key(pk: int) -> str:
+    return f"report-{pk}-blockers"
 
 
 @login_required
@@ -309,12 +328,18 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def period_list(request: HttpRequest) -> HttpResponse:
     require_overseer(user=request.user)
     today = timezone.localdate()
-    periods = list(periods_for_user(user=request.user).order_by("-start")[:36])
+    scope = user_scope(request.user)
+    periods = periods_for_user(user=request.user)
+    if scope.own_overseen_jurisdiction_ids:
+        # those below are followed on the roll-up and each one's own pages, not mixed in here
+        periods = periods.filter(jurisdiction_id__in=scope.own_overseen_jurisdiction_ids)
+    periods = list(periods.order_by("-start")[:36])
     for period in periods:
         # Red past the deadline, amber within three working days of it, while the period is open.
         done = period.status != period.Status.OPEN
         period.tone = deadline_tone(deadline=period.deadline, today=today, done=done)
-    return render(request, "reports/period_list.html", {"periods": periods, "today": today})
+    context = {"periods": periods, "today": today, "is_office": bool(scope.office_jurisdiction_ids)}
+    return render(request, "reports/period_list.html", context)
 
 
 @login_required

@@ -20,6 +20,7 @@ APPS = (
     "reports",
     "dashboards",
     "assessment",
+    "interfaces",
 )
 KEYWORDS = {
     "_": None,

@@ -26,7 +26,14 @@ from plandocs.models import PlanImport
 from reports.models import DepartmentReport, ReportingPeriod
 from reports.services import period_close, period_ensure, period_open
 from responsibilities.models import Membership
-from tests.factories import HeadingFactory, MembershipFactory, TargetFactory, UserFactory, cast_create
+from tests.factories import (
+    HeadingFactory,
+    JurisdictionFactory,
+    MembershipFactory,
+    TargetFactory,
+    UserFactory,
+    cast_create,
+)
 
 USERS = ("anonymous", "office", "liaison", "head", "leader", "liaison_b", "outsider", "auditor")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -86,6 +93,8 @@ MATRIX = {
     "programmes:node_move": row(PLAN_OFFICE_REFUSED, "POST"),
     "programmes:node_delete": row(PLAN_OFFICE_REFUSED, "POST"),
     "programmes:renumber": row(PLAN_OFFICE_REFUSED, "POST"),
+    # 任务下发: the office of the task's city, to the cities below it (none here: the page says so)
+    "programmes:task_delegate": row(PLAN_OFFICE),
     # targets and indicators: the office of their city; everyone reads the indicator list
     "targets:indicator_list": row(LOGGED_IN_200),
     "targets:indicator_edit": row(PLAN_OFFICE),
@@ -189,6 +198,11 @@ MATRIX = {
     "dashboards:dashboard_for": row(
         "anonymous=302 office=200 leader=200 outsider=404 liaison=302 head=302 liaison_b=302 auditor=403"
     ),
+    # the roll-up over the cities below 甲 (none here: an empty comparison), read by its office and
+    # leaders and by those above; department people are refused
+    "dashboards:rollup": row(
+        "anonymous=302 office=200 leader=200 outsider=404 liaison=403 head=403 liaison_b=403 auditor=403"
+    ),
     "dashboards:dashboard_tasks": row(DASHBOARD_OFFICE),
     "dashboards:dashboard_targets": row(DASHBOARD_OFFICE),
     "dashboards:dashboard_reports": row(DASHBOARD_OFFICE),
@@ -271,7 +285,21 @@ def world_create(cast):
         year_start=2026,
         year_end=2026,
     )
+    # City 甲 and city 乙 are siblings under a province whose office and leader oversee both,
+    # read-only (test_the_levels_above_read_and_never_write).
+    province = JurisdictionFactory(name="上级省", level="province")
+    for city in (cast.jurisdiction, cast.outsider_jurisdiction):
+        city.parent = province
+        city.save()
+    above = {
+        role: MembershipFactory(
+            user=UserFactory(username=f"above_{role}"), jurisdiction=province, role=role
+        ).user
+        for role in ("office_admin", "leader")
+    }
     users = {
+        "above_office": above["office_admin"],
+        "above_leader": above["leader"],
         "anonymous": None,
         "office": cast.office,
         "liaison": cast.liaison,
@@ -447,6 +475,7 @@ ARGS = {
     "programmes:heading_update": lambda ids: {"pk": ids["plan"], "heading_pk": ids["heading"]},
     "programmes:task_create": "plan",
     "programmes:task_update": lambda ids: {"pk": ids["plan"], "task_pk": ids["task"]},
+    "programmes:task_delegate": "task",
     "programmes:task_withdraw": lambda ids: {"pk": ids["plan"], "task_pk": ids["task"]},
     "programmes:task_reinstate": lambda ids: {"pk": ids["plan"], "task_pk": ids["task"]},
     "programmes:node_move": lambda ids: {
@@ -550,9 +579,165 @@ for _name in ("briefing_detail", "briefing_download"):
     ARGS[f"reports:{_name}"] = lambda ids: _briefing_of_city(ids, issued=True)
 for _name in ("briefing_update", "briefing_issue", "briefing_delete"):
     ARGS[f"reports:{_name}"] = lambda ids: _briefing_of_city(ids, issued=False)
+# Where notifications reach people (issue 16): everyone chooses their own channels; the office
+# of city 甲 keeps its group robots (a robot of 甲's made in each test's rolled-back transaction;
+# its test message is queued and fails on the closed port, which the delivery log records) and
+# reads the delivery log.
+MATRIX.update(
+    {
+        "reports:channel_preferences": row(LOGGED_IN_200),
+        "reports:robot_list": row(OFFICE_ONLY),
+        "reports:delivery_list": row(OFFICE_ONLY),
+        "reports:robot_edit": row("anonymous=302 office=200 outsider=404 others=403"),
+        "reports:robot_deactivate": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+        "reports:robot_test": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+    }
+)
+
+
+# 统计数据 (issue 16): the office of 甲 uploads (an empty POST is the form's 400: no file) and
+# downloads the template; the office and its leaders read the uploads and the kept files; the
+# outsider office reads and uploads its own jurisdiction's (the page falls back to it) and gets
+# 404 on 甲's upload; department people are refused (403).
+MATRIX.update(
+    {
+        "reports:statistics_list": row("anonymous=302 office=200 leader=200 outsider=200 others=403"),
+        "reports:statistics_upload": row("anonymous=302 office=400 outsider=400 others=403", "POST"),
+        "reports:statistics_template": row("anonymous=302 office=200 outsider=200 others=403"),
+        "reports:statistics_detail": row("anonymous=302 office=200 leader=200 outsider=404 others=403"),
+        "reports:statistics_file": row("anonymous=302 office=200 leader=200 outsider=404 others=403"),
+    }
+)
+
+
+def _statistics_upload_of_city(ids) -> dict:
+    import io
+
+    from django.contrib.auth import get_user_model
+    from openpyxl import Workbook
+
+    from reports.statistics import statistics_upload
+    from responsibilities.models import Jurisdiction
+    from targets.models import Indicator
+
+    city = Jurisdiction.objects.get(pk=ids["jurisdiction"])
+    Indicator.objects.create(jurisdiction=city, name="规模以上工业增加值增速", unit="%")
+    book = Workbook()
+    book.active.append(["指标", "期间", "数值"])
+    book.active.append(["规模以上工业增加值增速", "2026年10月", 7.2])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = statistics_upload(
+        jurisdiction=city,
+        actor=get_user_model().objects.get(username="office"),
+        file=SimpleUploadedFile("统计数据.xlsx", buffer.getvalue()),
+        today=dt.date(2026, 12, 10),
+    )
+    return {"pk": upload.pk}
+
+
+for _name in ("statistics_detail", "statistics_file"):
+    ARGS[f"reports:{_name}"] = _statistics_upload_of_city
+
+
+# Open interfaces (issue 20): the API answers only to tokens (a session gets 401 JSON); its schema
+# and documentation are public; the office of city 甲 keeps its tokens and its public page, which
+# everyone reads once published (a token and a publication made in each test's transaction).
+MATRIX.update(
+    {
+        "interfaces:api_v1:api-root": row("others=404"),
+        "interfaces:api_v1:openapi-json": row("others=200"),
+        "interfaces:api_v1:openapi-view": row("others=200"),
+        **{
+            f"interfaces:api_v1:{_name}": row("others=401")
+            for _name in (
+                "jurisdictions",
+                "plans",
+                "plan",
+                "plan_tasks",
+                "plan_targets",
+                "indicators",
+                "periods",
+                "period",
+                "assessments",
+            )
+        },
+        "interfaces:api_v1:indicator_values": row("others=401", "POST"),
+        "interfaces:tokens": row("anonymous=302 office=200 outsider=200 others=403"),
+        "interfaces:token_revoke": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
+        "interfaces:publication": row("anonymous=302 office=200 outsider=200 others=403"),
+        "interfaces:public_page": row("others=200"),
+        "interfaces:public_json": row("others=200"),
+    }
+)
+
+
+def _token_of_city(ids) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from interfaces.tokens import token_create
+    from responsibilities.models import Jurisdiction
+
+    token, _key = token_create(
+        jurisdiction=Jurisdiction.objects.get(pk=ids["jurisdiction"]),
+        actor=get_user_model().objects.get(username="office"),
+        name="市大数据局",
+        scope="read",
+        days=30,
+    )
+    return {"pk": token.pk}
+
+
+def _published_city(ids) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from interfaces.publication import publication_save
+    from programmes.models import Plan
+    from responsibilities.models import Jurisdiction
+
+    publication_save(
+        jurisdiction=Jurisdiction.objects.get(pk=ids["jurisdiction"]),
+        actor=get_user_model().objects.get(username="office"),
+        is_published=True,
+        plans=[Plan.objects.get(pk=ids["plan"])],
+        show_task_statuses=True,
+        show_indicator_values=True,
+    )
+    return {"pk": ids["jurisdiction"]}
+
+
+ARGS.update(
+    {
+        "interfaces:api_v1:plan": ("plan_id", "plan"),
+        "interfaces:api_v1:plan_tasks": ("plan_id", "plan"),
+        "interfaces:api_v1:plan_targets": ("plan_id", "plan"),
+        "interfaces:api_v1:period": ("period_id", "period"),
+        "interfaces:token_revoke": _token_of_city,
+        "interfaces:public_page": _published_city,
+        "interfaces:public_json": _published_city,
+    }
+)
+
+
+def _robot_of_city(ids) -> dict:
+    from reports.models import GroupRobot
+
+    robot = GroupRobot.objects.create(
+        jurisdiction_id=ids["jurisdiction"],
+        department_id=ids["department"],
+        kind="wecom",
+        name="市场监管工作群",
+        webhook_url="https://127.0.0.1:9/cgi-bin/webhook/send?key=x",
+    )
+    return {"pk": robot.pk}
+
+
+for _name in ("robot_edit", "robot_deactivate", "robot_test"):
+    ARGS[f"reports:{_name}"] = _robot_of_city
 ARGS.update(
     {
         "dashboards:dashboard_for": ("jurisdiction_pk", "jurisdiction"),
+        "dashboards:rollup": ("jurisdiction_pk", "jurisdiction"),
         "dashboards:department_dashboard": "department",
         "dashboards:task_history": "task",
         "dashboards:summary_recipient_remove": "recipient",
@@ -625,6 +810,40 @@ def test_each_user_gets_the_expected_answer(client, world, name):
         ):
             assert response.url.startswith(reverse("login")), f"{name}: anonymous sent to {response.url}"
     assert got == spec["expected"], name
+
+
+def above_expected(spec: dict, who: str) -> set[int]:
+    """What the office or a leader of the province above city 甲 may get: what a leader of 甲
+    gets (they read, never write), except on a page of their own (no object of 甲's: the
+    outsider office gets what 甲's office gets), where the office above is an office like any."""
+    expected = spec["expected"]
+    if who == "above_office" and expected["outsider"] == expected["office"]:
+        answer = expected["office"]
+    else:
+        answer = expected["leader"]
+    return {403, 404} if answer in (403, 404) else {answer}
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_levels_above_read_and_never_write(client, world, name):
+    """Oversight goes down read-only: the province's office and leader read city 甲's pages as a
+    leader of 甲 does and change nothing of 甲's (refused: 403 or 404)."""
+    users, ids = world
+    spec = MATRIX[name]
+    if name in {"logout", "set_language"}:
+        return
+    url = url_for(name, ids)
+    data = dict(spec["data"] or {})
+    if data.get("file") == "pdf":
+        data["file"] = SimpleUploadedFile("记录.pdf", PDF)
+    if data.get("department") == "B":
+        data["department"] = ids["other_department"]
+    for who in ("above_office", "above_leader"):
+        client.force_login(users[who])
+        with transaction.atomic():
+            response = client.post(url, data) if spec["method"] == "POST" else client.get(url)
+            transaction.set_rollback(True)
+        assert response.status_code in above_expected(spec, who), (name, who, response.status_code)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "office", "liaison", "leader"])

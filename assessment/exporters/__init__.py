@@ -4,6 +4,7 @@ as Excel, PDF and Word, and the files are stored with the assessment under PRIVA
 from __future__ import annotations
 
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 
 from qualitycity.exporters.base import DOCX_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
@@ -27,7 +28,7 @@ def assessment_render(*, assessment: Assessment, extension: str) -> bytes:
         from .docx import write_docx
 
         return write_docx(exporter)
-    raise ValueError(f"不支持的导出格式：{extension}")
+    raise ValueError(_("不支持的导出格式：%(extension)s") % {"extension": extension})
 
 
 def assessment_files_render(*, assessment: Assessment) -> Assessment:

@@ -190,12 +190,13 @@ def reporting_records(selection: Selection) -> tuple[list[ReportingPeriod], list
 
 
 def records_ranked(records: list[DepartmentRecord]) -> list[DepartmentRecord]:
-    """Every department by on-time rate, best first, those with nothing due yet last; ties by
-    fewer missing, then printed order. Each record is given its rank."""
+    """Every department by on-time rate, best first; ties by fewer missing, then printed order.
+    Each department with a rate is given its rank; those with nothing due yet have no rate to
+    rank by, so they come last, in printed order, without a rank (None)."""
     ranked = sorted(
         records,
         key=lambda r: (r.rate is None, -(r.rate or 0), r.missing, r.department.sort_order, r.department.name),
     )
     for rank, record in enumerate(ranked, start=1):
-        record.rank = rank
+        record.rank = rank if record.rate is not None else None
     return ranked

@@ -32,6 +32,22 @@ def tasks_shown() -> QuerySet:
     return Task.objects.in_force().filter(plan__status=Plan.Status.ACTIVE)
 
 
+def departments_with_tasks(jurisdiction: Jurisdiction) -> QuerySet:
+    """The units that lead or join a task in force of an active plan, directly or through a
+    collective name: the departments a dashboard can be narrowed to (a town with no task would
+    only ever show an empty dashboard; every unit stays on the 责任部门 page)."""
+    in_force = Assignment.objects.filter(task__in=tasks_shown().filter(plan__jurisdiction=jurisdiction))
+    return (
+        Department.objects.filter(jurisdiction=jurisdiction)
+        .units()
+        .filter(
+            Q(pk__in=in_force.values("department_id")) | Q(collectives__in=in_force.values("department_id"))
+        )
+        .distinct()
+        .order_by("sort_order", "name")
+    )
+
+
 def current_statuses(tasks: QuerySet, *, as_of: dt.date) -> dict[int, str]:
     """Each task's current status: the one its lead department gave in its latest submitted
     report of the twelve months up to the date (latest period, then latest version), found in
@@ -116,9 +132,7 @@ class DashboardFilter(django_filters.FilterSet):
         if plan_id is not None:
             sections = sections.filter(plan_id=plan_id)
         self.filters["section"].queryset = sections.order_by("plan_id", "position")
-        self.filters["department"].queryset = (
-            Department.objects.filter(jurisdiction=jurisdiction).units().order_by("sort_order", "name")
-        )
+        self.filters["department"].queryset = departments_with_tasks(jurisdiction)
         # Each period's option reads its jurisdiction's name: joined, not one query per option.
         periods = ReportingPeriod.objects.filter(jurisdiction=jurisdiction).select_related("jurisdiction")
         periods = periods.order_by("-start")

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {"xlsx": XLSX_CONTENT_TYPE, "docx": DOCX_CONTENT_TYPE}
@@ -81,5 +83,5 @@ class ListExporter:
 
             data = write_docx(self)
         else:
-            raise ValueError(f"不支持的导出格式：{extension}")
+            raise ValueError(_("不支持的导出格式：%(extension)s") % {"extension": extension})
         return ExportFile(self.filename(extension), CONTENT_TYPES[extension], data)

@@ -8,7 +8,6 @@
   var storeKey = "qc-report-draft-" + form.dataset.report;
   var status = form.querySelector(".autosave-status");
   var timer = null;
-  var saving = false;
   var dirty = false;
   // The page's messages, translated by the server into the reader's language (data-msg-*).
   var msg = form.dataset;
@@ -67,13 +66,17 @@
     form.insertBefore(bar, form.firstChild);
   }
 
+  // The save under way, if any (a promise of whether the server took everything), and how the
+  // last one ended.
+  var inflight = null;
+  var lastOk = true;
+
   function save() {
-    if (saving) { schedule(); return; }
-    saving = true;
+    if (inflight) { schedule(); return inflight; }
     dirty = false;
     say(msg.msgSaving);
     var body = new FormData(form);
-    fetch(url, { method: "POST", body: body, headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+    inflight = fetch(url, { method: "POST", body: body, headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
       .then(function (response) {
         if (response.redirected || response.status === 403) {
           say(msg.msgExpired, true);
@@ -82,7 +85,7 @@
         return response.json().then(function (data) { return { status: response.status, data: data }; });
       })
       .then(function (result) {
-        if (!result) return;
+        if (!result) return false;
         var data = result.data;
         if (data.versions) {
           Object.keys(data.versions).forEach(function (key) {
@@ -90,23 +93,78 @@
             if (input && data.conflicts.indexOf(key) === -1) input.value = data.versions[key];
           });
         }
-        if (data.error) { say(data.error, true); return; }
+        if (data.error) { say(data.error, true); return false; }
         if (data.conflicts && data.conflicts.length) {
           say(fill(msg.msgConflicts, { count: data.conflicts.length }), true);
-          return;
+          return false;
         }
         var errors = Object.keys(data.errors || {});
-        if (errors.length) { say(data.errors[errors[0]], true); return; }
+        if (errors.length) { say(data.errors[errors[0]], true); return false; }
         if (!dirty) forgetLocally();
         say(fill(msg.msgSaved, { time: data.saved_at }));
+        return true;
       })
-      .catch(function () { say(msg.msgOffline, true); })
-      .then(function () { saving = false; if (dirty) schedule(); });
+      .catch(function () { say(msg.msgOffline, true); return false; })
+      .then(function (ok) {
+        inflight = null;
+        lastOk = ok;
+        if (dirty) schedule();
+        return ok;
+      });
+    return inflight;
+  }
+
+  // Everything typed so far, saved now: waits for a save under way, then saves what came after
+  // it (or retries one that failed). Resolves to whether the server has it all.
+  function flush() {
+    clearTimeout(timer);
+    return (inflight || Promise.resolve(lastOk)).then(function (ok) {
+      clearTimeout(timer);
+      if (dirty || !ok) return save();
+      return true;
+    });
   }
 
   function schedule() {
     clearTimeout(timer);
     timer = setTimeout(save, 2000);
+  }
+
+  // Uploading or deleting evidence reloads the page: the draft is saved first, so nothing typed
+  // is lost; if the server refuses the draft (someone else's change, an expired login) the
+  // file waits, with the form's own word why (data-save-first) beside the button.
+  function hold(form, button, text) {
+    var place = button && button.closest(".evidence");
+    if (!place) { say(text, true); return; }
+    var note = place.querySelector(".upload-held");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "field-error upload-held";
+      note.setAttribute("role", "alert");
+      place.appendChild(note);
+    }
+    note.textContent = text;
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-save-first]"), function (other) {
+    other.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = event.submitter;
+      if (button) button.disabled = true;
+      say(msg.msgSavingFirst);
+      flush().then(function (ok) {
+        if (ok) { HTMLFormElement.prototype.submit.call(other); return; }
+        if (button) button.disabled = false;
+        hold(other, button, other.dataset.saveFirst + (status ? status.textContent : ""));
+      });
+    });
+  });
+
+  // A refused submission marks the fields that blocked it: the first is brought into view.
+  var blocked = form.querySelector("[aria-invalid='true']");
+  if (blocked) {
+    blocked.scrollIntoView({ block: "center" });
+    blocked.focus({ preventScroll: true });
   }
 
   form.addEventListener("input", function () { dirty = true; keepLocally(); schedule(); });

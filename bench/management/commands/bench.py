@@ -9,12 +9,15 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
+from bench.api import api_figures
 from bench.assessment import time_assessment_year
 from bench.compilation import time_month_compilation
 from bench.dashboard import dashboard_figures
 from bench.exports import time_export_and_import, time_pdf_import
 from bench.measure import time_cold_get, time_get
 from bench.peak import peak_figures, peak_reset, report_form_queries
+from bench.rollup import rollup_city, rollup_figures
+from bench.statistics import time_statistics_upload
 from bench.world import bench_jurisdictions, bench_office_username
 from programmes.cache import jurisdiction_pages_renew
 from programmes.models import Plan
@@ -58,6 +61,18 @@ class Command(BaseCommand):
             dashboard = dashboard_figures(
                 client=client, jurisdiction=jurisdiction, requests=opts["requests"] * 5
             )
+            # A city office's roll-up over its counties (seed_large --province), and its growth
+            # when the other cities' data grow tenfold.
+            rollup = dict.fromkeys(
+                ("rollup_dashboard_p95_ms", "rollup_dashboard_queries", "rollup_growth_ratio")
+            )
+            found = rollup_city()
+            if found is not None:
+                city, city_office = found
+                rollup_client = Client()
+                rollup_client.force_login(city_office)
+                rollup = rollup_figures(client=rollup_client, city=city, requests=opts["requests"] * 5)
+            api = api_figures(plan=plan, user=user, requests=opts["requests"])
 
         figures = {
             "plan_page_p95_ms": plan_page.p95_ms,
@@ -69,6 +84,8 @@ class Command(BaseCommand):
             "plan_page_built_queries": plan_page_built.queries,
             "trivial_view_rps": trivial.rps,
             **dashboard,
+            **rollup,
+            **api,
             "plan_page_tasks": plan.tasks.count(),
             "database": connection.vendor,
             "debug": settings.DEBUG,
@@ -77,6 +94,7 @@ class Command(BaseCommand):
         figures.update(time_pdf_import(jurisdiction=jurisdiction, tasks=1000))
         figures.update(time_assessment_year(plan=plan))
         figures.update(time_month_compilation(plan=plan))
+        figures.update(time_statistics_upload(jurisdiction=jurisdiction))
         peak_reset()
         figures["report_form_queries"] = report_form_queries()
         figures.update(peak_figures(liaisons=opts["peak_liaisons"]))

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from plandocs.drafts import plan_meta_of
 from plandocs.intake import read_upload
@@ -43,7 +44,9 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"无法读取文件「{path}」：{exc.strerror or exc}") from exc
+            raise CommandError(
+                _("无法读取文件「%(path)s」：%(error)s") % {"path": path, "error": exc.strerror or exc}
+            ) from exc
         try:
             extraction = read_upload(data, path.name, max_bytes=MAX_BYTES)
         except ImportFailed as exc:
@@ -57,10 +60,10 @@ class Command(BaseCommand):
             return
 
         if not options["jurisdiction"]:
-            raise CommandError("保存时须用 --jurisdiction 指定行政区")
+            raise CommandError(_("保存时须用 --jurisdiction 指定行政区"))
         jurisdiction = Jurisdiction.objects.filter(name=options["jurisdiction"]).first()
         if jurisdiction is None:
-            raise CommandError(f"行政区「{options['jurisdiction']}」不存在")
+            raise CommandError(_("行政区「%(name)s」不存在") % {"name": options["jurisdiction"]})
         document = extraction.to_dict()
         found = plan_meta_of(
             document,
@@ -73,7 +76,9 @@ class Command(BaseCommand):
         )
         year_start, year_end = found["year_start"], found["year_end"]
         if year_end < year_start:
-            raise CommandError(f"截止年度 {year_end} 早于起始年度 {year_start}")
+            raise CommandError(
+                _("截止年度 %(end)s 早于起始年度 %(start)s") % {"end": year_end, "start": year_start}
+            )
         # Targets stated in a heading's own paragraph belong to no task until someone decides:
         # the web review asks; the command line leaves them out and says so.
         document, unplaced = targets_split_unplaced(document)
