@@ -25,13 +25,16 @@ from qualitycity.errors import ApplicationError
 from reports.statistics import StatisticsRawRow, StatisticsRefused, statistics_values_save
 
 from . import selectors
+from .progress import PROGRESS_ENTRIES_MAX, progress_text_limit, task_progress_write
 from .tokens import ApiRefused, token_authenticate, token_rate_check, token_scope, token_use_record
 
 # Schemas ----------------------------------------------------------------------------------------
 
 
 class ErrorDetail(Schema):
-    index: int | None = Field(None, description="出错的数值在 values 中的序号（从0起）；与具体条目无关时为空")
+    index: int | None = Field(
+        None, description="出错的条目在 values 或 entries 中的序号（从0起）；与具体条目无关时为空"
+    )
     field: str = Field("", description="出错的字段")
     message: str = Field(..., description="中文说明")
 
@@ -237,6 +240,64 @@ class ValuesOut(Schema):
     replaced: int = Field(..., description="替换原有数值的条数（原数值保留在上传记录中）")
 
 
+PROGRESS_EXAMPLE = {
+    "period": "2026-11",
+    "entries": [
+        {
+            "task_id": 12,
+            "progress": "本月完成3个保障性住房项目质量巡查，整改问题17项。",
+            "problems": "1个项目整改进度滞后。",
+            "next_steps": "下月开展竣工验收专项检查。",
+            "status": "in_progress",
+        }
+    ],
+}
+
+
+class TaskProgressItemIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    task_id: StrictInt = Field(..., description="任务编号（见 /plans/{plan_id}/tasks）")
+    progress: StrictStr | None = Field(
+        None, max_length=progress_text_limit("progress"), description="进展情况；不填则保持原样"
+    )
+    problems: StrictStr | None = Field(
+        None, max_length=progress_text_limit("problems"), description="存在问题；不填则保持原样"
+    )
+    next_steps: StrictStr | None = Field(
+        None, max_length=progress_text_limit("next_steps"), description="下步计划；不填则保持原样"
+    )
+    status: StrictStr | None = Field(
+        None, description="进度：not_started 未启动 / in_progress 推进中 / done 已完成 / delayed 滞后"
+    )
+
+
+class TaskProgressIn(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [PROGRESS_EXAMPLE]})
+
+    period: StrictStr | StrictInt = Field(..., description="报送期：2026-11，或报送期编号")
+    entries: list[TaskProgressItemIn] = Field(
+        ...,
+        min_length=1,
+        max_length=PROGRESS_ENTRIES_MAX,
+        description=f"各项任务的进展，每次最多{PROGRESS_ENTRIES_MAX}项；任何一项有误则全部不保存",
+    )
+
+
+class TaskProgressEntryOut(Schema):
+    task_id: int
+    version: int = Field(..., description="该任务进展的修改次数（写入后）")
+
+
+class TaskProgressOut(Schema):
+    report_id: int
+    department_id: int
+    period_id: int
+    status: str = Field(..., description="月报状态：接口只写草稿，提交仍由联络员完成")
+    saved: int = Field(..., description="内容有变化而保存的任务数")
+    entries: list[TaskProgressEntryOut]
+
+
 # The API ----------------------------------------------------------------------------------------
 
 
@@ -292,7 +353,8 @@ api = PortalApi(
     version="1",
     description=(
         "读取本行政区（及下级行政区，只读）的工作方案、任务、指标、目标及其状态、报送期和已发布的考核结果；"
-        "有“读取并报送指标数值”权限的令牌可写入统计部门发布的指标数值（与上传统计数据 Excel 同一校验和历史）。"
+        "有“读取并报送指标数值”权限的令牌可写入统计部门发布的指标数值（与上传统计数据 Excel 同一校验和历史）；"
+        "有“报送任务进展”权限的令牌可把任务进展写入创建时选定部门的当期月报草稿（不提交）。"
         "令牌由质强办创建，每次使用都有记录，每分钟最多请求 "
         f"{settings.API_RATE_LIMIT_PER_MINUTE} 次。出错时返回 JSON：{{code, message, details}}。"
         "数值以字符串表示（保留四位小数），不经浮点数。"
@@ -390,7 +452,7 @@ FORMAT_WRONG = gettext_lazy("格式不正确")
 def _field(loc) -> tuple[int | None, str]:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload")]
     index = None
-    if len(parts) >= 2 and parts[0] == "values" and parts[1].isdigit():
+    if len(parts) >= 2 and parts[0] in ("values", "entries") and parts[1].isdigit():
         index = int(parts[1])
     # a union's branch names (str, int, …) say nothing to the sender
     named = [p for p in parts if p not in ("str", "int", "float", "function-after[...]")]
@@ -400,6 +462,14 @@ def _field(loc) -> tuple[int | None, str]:
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
     for error in exc.errors:
+        if error.get("type") == "too_long" and tuple(error.get("loc", ()))[-1:] == ("entries",):
+            return _error(
+                request,
+                code="too_many_entries",
+                message=_("一次最多提交%(max)s项任务进展，本次提交了%(count)s项：请分批提交，未保存任何内容")
+                % {"max": PROGRESS_ENTRIES_MAX, "count": error.get("ctx", {}).get("actual_length", "")},
+                status=400,
+            )
         if error.get("type") == "too_long" and tuple(error.get("loc", ()))[-1:] == ("values",):
             return _error(
                 request,
@@ -620,3 +690,17 @@ def indicator_values(request, payload: ValuesIn):
         names=VALUE_NAMES,
     )
     return 201, {"upload_id": upload.pk, "saved": upload.row_count, "replaced": upload.replaced_count}
+
+
+@api.post(
+    "/task-progress",
+    response={200: TaskProgressOut, **ERRORS, 409: ErrorOut},
+    tags=["报送"],
+    url_name="task_progress",
+    summary="写入任务进展",
+)
+def task_progress(request, payload: TaskProgressIn):
+    """把任务进展写入令牌所属部门当期月报的草稿：只有“报送任务进展”权限的令牌可用，只能写入创建令牌时选定的部门；
+    报送期须在填报中，月报须为草稿（已提交、已通过的不能写入）；任何一项有误则全部不保存。接口不提交月报，提交仍由联络员完成。"""
+    entries = [item.model_dump(exclude_none=True) for item in payload.entries]
+    return task_progress_write(token=request.auth, period=payload.period, entries=entries)

@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from responsibilities.models import Department
+
 from .models import ApiToken
 
 
@@ -16,7 +18,22 @@ class TokenForm(forms.Form):
         help_text=_("用途或对接单位，例如：市大数据局数据共享"),
         error_messages={"required": _("请填写令牌名称")},
     )
-    scope = forms.ChoiceField(label=_("权限"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ)
+    scope = forms.ChoiceField(
+        label=_("权限"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        help_text=_(
+            "“报送任务进展”：供某个部门自己的业务系统（如市住建局的项目管理系统）写入该部门月报草稿中的任务进展，提交仍由联络员完成"
+        ),
+    )
+    department = forms.ModelChoiceField(
+        label=_("报送部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("（不选）"),
+        help_text=_("只用于“报送任务进展”：该令牌代为填写哪个部门的月报"),
+        error_messages={"invalid_choice": _("所选部门不是本行政区在用的成员单位")},
+    )
     days = forms.IntegerField(
         label=_("有效天数"),
         min_value=1,
@@ -24,6 +41,12 @@ class TokenForm(forms.Form):
         initial=settings.API_TOKEN_DEFAULT_DAYS,
         help_text=_("到期后令牌自动失效；最长%(max)s天") % {"max": settings.API_TOKEN_MAX_DAYS},
     )
+
+    def __init__(self, *args, jurisdiction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = (
+            Department.objects.units().active().filter(jurisdiction=jurisdiction)
+        )
 
 
 class PublicationForm(forms.Form):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Plan
-from responsibilities.models import Jurisdiction
+from responsibilities.models import Department, Jurisdiction
 
 
 class ApiToken(models.Model):
@@ -18,6 +18,7 @@ class ApiToken(models.Model):
     class Scope(models.TextChoices):
         READ = "read", _("只读")
         WRITE = "write", _("读取并报送指标数值")
+        PROGRESS = "progress", _("报送任务进展")
 
     jurisdiction = models.ForeignKey(
         Jurisdiction, verbose_name=_("行政区"), on_delete=models.CASCADE, related_name="api_tokens"
@@ -28,6 +29,15 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("令牌前缀"), max_length=16, unique=True)
     key_digest = models.CharField(_("令牌摘要"), max_length=64, unique=True)
     scope = models.CharField(_("权限"), max_length=16, choices=Scope.choices, default=Scope.READ)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("报送部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        help_text=_("“报送任务进展”令牌代为填写哪个部门的月报"),
+    )
     expires_at = models.DateTimeField(_("有效期至"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -53,6 +63,14 @@ class ApiToken(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("接口令牌")
         verbose_name_plural = _("接口令牌")
+        constraints = [
+            # A progress token writes for exactly one department; no other token names one.
+            models.CheckConstraint(
+                condition=(models.Q(scope="progress") & models.Q(department__isnull=False))
+                | (~models.Q(scope="progress") & models.Q(department__isnull=True)),
+                name="api_token_department_iff_progress",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -70,6 +88,10 @@ class ApiToken(models.Model):
     @property
     def can_write_values(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+    @property
+    def can_write_progress(self) -> bool:
+        return self.scope == self.Scope.PROGRESS and self.department_id is not None
 
 
 class ApiTokenUse(models.Model):

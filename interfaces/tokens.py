@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qualitycity.errors import ApplicationError
-from responsibilities.models import Jurisdiction
+from responsibilities.models import Department, Jurisdiction
 from responsibilities.scope import Scope, descendant_ids, user_scope
 from responsibilities.services import audit_record
 
@@ -55,16 +55,25 @@ def require_token_office(*, user, jurisdiction: Jurisdiction) -> None:
 
 @transaction.atomic
 def token_create(
-    *, jurisdiction: Jurisdiction, actor, name: str, scope: str, days: int, now: dt.datetime | None = None
+    *,
+    jurisdiction: Jurisdiction,
+    actor,
+    name: str,
+    scope: str,
+    days: int,
+    department: Department | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """The office makes a token for its jurisdiction, valid for 1 to API_TOKEN_MAX_DAYS days;
-    the key comes back once and only its digest is kept."""
+    the key comes back once and only its digest is kept. A task-progress token names the one
+    department of the jurisdiction it writes for; no other token names one."""
     require_token_office(user=actor, jurisdiction=jurisdiction)
     name = (name or "").strip()
     if not name:
         raise ApplicationError(_("请填写令牌名称"), field="name")
     if scope not in ApiToken.Scope.values:
         raise ApplicationError(_("请选择令牌权限"), field="scope")
+    department = token_department_check(jurisdiction=jurisdiction, scope=scope, department=department)
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
         raise ApplicationError(
             _("有效期须在1至%(max)s天之间") % {"max": settings.API_TOKEN_MAX_DAYS}, field="days"
@@ -78,6 +87,7 @@ def token_create(
         prefix=prefix,
         key_digest=key_digest(key),
         scope=scope,
+        department=department,
         expires_at=now + dt.timedelta(days=days),
         created_by=actor,
     )
@@ -89,17 +99,51 @@ def token_create(
         summary=_("创建接口令牌“%(name)s”（%(scope)s，有效期至%(until)s）")
         % {
             "name": token.name,
-            "scope": token.get_scope_display(),
+            "scope": token_scope_label(token),
             "until": f"{timezone.localtime(token.expires_at):%Y-%m-%d}",
         },
         after={
             "name": token.name,
             "prefix": prefix,
             "scope": scope,
+            "department_id": department.pk if department else None,
             "expires_at": token.expires_at.isoformat(),
         },
     )
     return token, key
+
+
+def token_department_check(
+    *, jurisdiction: Jurisdiction, scope: str, department: Department | None
+) -> Department | None:
+    """Only a task-progress token names a department, and it must: an active unit of the
+    token's own jurisdiction (never a collective name, never another jurisdiction's)."""
+    if scope != ApiToken.Scope.PROGRESS:
+        if department is not None:
+            raise ApplicationError(_("只有“报送任务进展”权限的令牌需要选择报送部门"), field="department")
+        return None
+    if department is None:
+        raise ApplicationError(_("请选择该令牌代为报送任务进展的部门"), field="department")
+    if (
+        department.jurisdiction_id != jurisdiction.pk
+        or department.kind != Department.Kind.UNIT
+        or not department.is_active
+    ):
+        raise ApplicationError(
+            _("报送部门须为%(jurisdiction)s在用的成员单位") % {"jurisdiction": jurisdiction.name},
+            field="department",
+        )
+    return department
+
+
+def token_scope_label(token: ApiToken) -> str:
+    """The token's scope as the office reads it, with the department a progress token writes for."""
+    if token.scope == ApiToken.Scope.PROGRESS and token.department is not None:
+        return _("%(scope)s（%(department)s）") % {
+            "scope": token.get_scope_display(),
+            "department": token.department.name,
+        }
+    return str(token.get_scope_display())
 
 
 @transaction.atomic
@@ -125,7 +169,9 @@ def token_revoke(*, token: ApiToken, actor) -> ApiToken:
 
 
 def tokens_of(*, jurisdiction: Jurisdiction):
-    return ApiToken.objects.filter(jurisdiction=jurisdiction).select_related("created_by", "revoked_by")
+    return ApiToken.objects.filter(jurisdiction=jurisdiction).select_related(
+        "created_by", "revoked_by", "department"
+    )
 
 
 # Using a token ---------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def _tokens_page(request, jurisdiction, *, form=None, new_key=None, new_token=No
         "interfaces/tokens.html",
         {
             "jurisdiction": jurisdiction,
-            "form": form or TokenForm(),
+            "form": form or TokenForm(jurisdiction=jurisdiction),
             "tokens": tokens_of(jurisdiction=jurisdiction),
             "new_key": new_key,
             "new_token": new_token,
@@ -68,7 +68,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     )
     if request.method != "POST":
         return _tokens_page(request, jurisdiction)
-    form = TokenForm(request.POST)
+    form = TokenForm(request.POST, jurisdiction=jurisdiction)
     if not form.is_valid():
         return _tokens_page(request, jurisdiction, form=form, status=400)
     try:
@@ -78,6 +78,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             scope=form.cleaned_data["scope"],
             days=form.cleaned_data["days"],
+            department=form.cleaned_data["department"],
         )
     except ApplicationError as exc:
         form_refused(form, exc)

@@ -318,6 +318,27 @@ def report_save_draft(
     return result
 
 
+def report_lock(*, report: DepartmentReport) -> DepartmentReport:
+    """The report row locked for the rest of the transaction, read again under the lock (the
+    lock every save, evidence change and submission takes)."""
+    return _report_lock(report)
+
+
+def report_entries_save_for_office(
+    *, report: DepartmentReport, actor, entries: dict[int, dict]
+) -> SaveResult:
+    """An integration the office of the report's jurisdiction enabled for a department writes
+    task entries of its draft, as a save does: under the report's lock, each entry at the version
+    given, never after the submission; only the office may (the department still submits)."""
+    require_office(report, actor)
+    report = _report_lock(report)
+    if not report.is_editable:
+        raise Conflict(REPORT_NOT_EDITABLE)
+    result = SaveResult()
+    _save_entries(report, actor, entries, result)
+    return result
+
+
 def _report_lock(report: DepartmentReport) -> DepartmentReport:
     """The report row, locked until the transaction ends and read again under the lock: saves,
     evidence and the submission on one report run one after another, each seeing the status

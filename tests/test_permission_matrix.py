@@ -663,6 +663,7 @@ MATRIX.update(
             )
         },
         "interfaces:api_v1:indicator_values": row("others=401", "POST"),
+        "interfaces:api_v1:task_progress": row("others=401", "POST"),
         "interfaces:tokens": row("anonymous=302 office=200 outsider=200 others=403"),
         "interfaces:token_revoke": row("anonymous=302 office=302 outsider=404 others=403", "POST"),
         "interfaces:publication": row("anonymous=302 office=200 outsider=200 others=403"),
