@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,9 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qualitycity.errors import ApplicationError, form_refused
-from qualitycity.params import parse_int
 from responsibilities.models import Jurisdiction
-from responsibilities.scope import user_scope
+from responsibilities.scope import office_jurisdiction_for_user, user_scope
 
 from .forms import PublicationForm, TokenForm
 from .models import ApiToken
@@ -29,17 +27,9 @@ NOT_PUBLISHED = gettext_lazy("该行政区没有公开结果公示")
 
 
 def _office_jurisdiction(user, pk=None) -> Jurisdiction:
-    """The jurisdiction whose interfaces the user manages as its office: the one asked for if
-    they are its office, else their first; anyone else is refused."""
-    scope = user_scope(user)
-    if scope.is_superuser:
-        ids = sorted(Jurisdiction.objects.values_list("pk", flat=True))
-    else:
-        ids = sorted(scope.office_jurisdiction_ids)
-    if not ids:
-        raise PermissionDenied(OFFICE_ONLY)
-    chosen = parse_int(str(pk or ""))
-    return Jurisdiction.objects.get(pk=chosen if chosen in ids else ids[0])
+    """The jurisdiction whose interfaces the user manages as its office (see
+    office_jurisdiction_for_user)."""
+    return office_jurisdiction_for_user(user=user, pk=pk, refused=OFFICE_ONLY)
 
 
 def _tokens_page(request, jurisdiction, *, form=None, new_key=None, new_token=None, status=200):

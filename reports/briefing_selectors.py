@@ -13,9 +13,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from qualitycity.params import parse_int
 from responsibilities.models import Jurisdiction
-from responsibilities.scope import user_scope
+from responsibilities.scope import overseen_jurisdiction_for_user, user_scope
 
 from .models import Briefing, DepartmentReport, TaskEntry, WorkUpdate
 
@@ -25,18 +24,8 @@ CANDIDATES_SHOWN = 60  # the newest of each kind; older ones are rarely news
 
 
 def jurisdiction_for_reader(*, user, pk=None) -> Jurisdiction:
-    """The jurisdiction whose briefings the user reads: the one asked for if they oversee it
-    (office or leader, or one below theirs), else their own first; anyone who oversees none is
-    refused."""
-    scope = user_scope(user)
-    if scope.is_superuser:
-        ids = sorted(Jurisdiction.objects.values_list("pk", flat=True))
-    else:
-        ids = sorted(scope.own_overseen_jurisdiction_ids) + sorted(scope.below_jurisdiction_ids)
-    if not ids:
-        raise PermissionDenied(OVERSEERS_READ)
-    chosen = parse_int(str(pk or ""))
-    return Jurisdiction.objects.get(pk=chosen if chosen in ids else ids[0])
+    """The jurisdiction whose briefings the user reads (see overseen_jurisdiction_for_user)."""
+    return overseen_jurisdiction_for_user(user=user, pk=pk, refused=OVERSEERS_READ)
 
 
 def briefing_get_for_reader(*, user, pk: int) -> Briefing:

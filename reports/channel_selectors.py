@@ -17,9 +17,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from qualitycity.params import parse_int
 from responsibilities.models import Department, Jurisdiction, Membership, Role
-from responsibilities.scope import user_scope
+from responsibilities.scope import office_jurisdiction_for_user, user_scope
 
 from .channels import mobile_number, sms_configured
 from .models import Channel, Delivery, GroupRobot, NotificationPreference
@@ -141,17 +140,9 @@ def preferences_for_users(users) -> dict[int, NotificationPreference]:
 
 
 def channel_jurisdiction_for_office(*, user, pk=None) -> Jurisdiction:
-    """The jurisdiction whose robots and log the user manages as its office: the one asked for if
-    they are its office, else their first; anyone who is no office's is refused (403)."""
-    scope = user_scope(user)
-    if scope.is_superuser:
-        ids = sorted(Jurisdiction.objects.values_list("pk", flat=True))
-    else:
-        ids = sorted(scope.office_jurisdiction_ids)
-    if not ids:
-        raise PermissionDenied(OFFICE_MANAGES_CHANNELS)
-    chosen = parse_int(str(pk or ""))
-    return Jurisdiction.objects.get(pk=chosen if chosen in ids else ids[0])
+    """The jurisdiction whose robots and log the user manages as its office (see
+    office_jurisdiction_for_user)."""
+    return office_jurisdiction_for_user(user=user, pk=pk, refused=OFFICE_MANAGES_CHANNELS)
 
 
 def robot_get_for_office(*, user, pk: int) -> GroupRobot:

@@ -12,9 +12,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from qualitycity.params import parse_int
 from responsibilities.models import Jurisdiction
-from responsibilities.scope import user_scope
+from responsibilities.scope import office_jurisdiction_for_user, overseen_jurisdiction_for_user, user_scope
 
 from .models import StatisticsUpload, StatisticsValue
 
@@ -23,32 +22,14 @@ OFFICE_UPLOADS = _("只有本行政区的质强办可以上传统计数据")
 
 
 def statistics_jurisdiction_for_reader(*, user, pk=None) -> Jurisdiction:
-    """The jurisdiction whose uploads the user reads: the one asked for if they oversee it
-    (office or leader, or from above), else their own first; anyone who oversees none is
-    refused."""
-    scope = user_scope(user)
-    if scope.is_superuser:
-        ids = own = sorted(Jurisdiction.objects.values_list("pk", flat=True))
-    else:
-        ids, own = sorted(scope.overseen_jurisdiction_ids), sorted(scope.own_overseen_jurisdiction_ids)
-    if not ids:
-        raise PermissionDenied(OVERSEERS_READ)
-    chosen = parse_int(str(pk or ""))
-    return Jurisdiction.objects.get(pk=chosen if chosen in ids else (own or ids)[0])
+    """The jurisdiction whose uploads the user reads (see overseen_jurisdiction_for_user)."""
+    return overseen_jurisdiction_for_user(user=user, pk=pk, refused=OVERSEERS_READ)
 
 
 def statistics_jurisdiction_for_office(*, user, pk=None) -> Jurisdiction:
-    """The jurisdiction the user uploads to as its office: the one asked for if they are its
-    office, else their first; a leader, an office from above or department people are refused."""
-    scope = user_scope(user)
-    if scope.is_superuser:
-        ids = sorted(Jurisdiction.objects.values_list("pk", flat=True))
-    else:
-        ids = sorted(scope.office_jurisdiction_ids)
-    if not ids:
-        raise PermissionDenied(OFFICE_UPLOADS)
-    chosen = parse_int(str(pk or ""))
-    return Jurisdiction.objects.get(pk=chosen if chosen in ids else ids[0])
+    """The jurisdiction the user uploads to as its office; a leader, an office from above or
+    department people are refused (see office_jurisdiction_for_user)."""
+    return office_jurisdiction_for_user(user=user, pk=pk, refused=OFFICE_UPLOADS)
 
 
 def statistics_upload_get_for_reader(*, user, pk: int) -> StatisticsUpload:

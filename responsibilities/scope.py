@@ -147,3 +147,37 @@ def roles_for_user(user) -> list[RoleHeld]:
         ]
         user._qc_roles = cached
     return cached
+
+
+def office_jurisdiction_for_user(*, user, refused, pk=None) -> Jurisdiction:
+    """The jurisdiction the user acts on as its office: the one asked for if they are its office,
+    else their first; a user who is no office's is refused with the message given (403)."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        ids = sorted(Jurisdiction.objects.values_list("pk", flat=True))
+    else:
+        ids = sorted(scope.office_jurisdiction_ids)
+    return _chosen_jurisdiction(ids, ids, pk=pk, refused=refused)
+
+
+def overseen_jurisdiction_for_user(*, user, refused, pk=None) -> Jurisdiction:
+    """The jurisdiction whose work the user reads as its office or leader: the one asked for if
+    they oversee it (their own, or one below, read-only), else their own first; a user who
+    oversees none is refused with the message given (403)."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        ids = own = sorted(Jurisdiction.objects.values_list("pk", flat=True))
+    else:
+        ids, own = sorted(scope.overseen_jurisdiction_ids), sorted(scope.own_overseen_jurisdiction_ids)
+    return _chosen_jurisdiction(ids, own, pk=pk, refused=refused)
+
+
+def _chosen_jurisdiction(ids: list[int], own: list[int], *, pk, refused) -> Jurisdiction:
+    from django.core.exceptions import PermissionDenied
+
+    from qualitycity.params import parse_int
+
+    if not ids:
+        raise PermissionDenied(refused)
+    chosen = parse_int(str(pk or ""))
+    return Jurisdiction.objects.get(pk=chosen if chosen in ids else (own or ids)[0])
