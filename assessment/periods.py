@@ -7,11 +7,20 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from qualitycity.errors import ApplicationError
 
 from .models import PeriodKind
+
+# A quarter as each language names it: 2026年第三季度, Q3 2026.
+_QUARTERS = (
+    _("%(year)s年第一季度"),
+    _("%(year)s年第二季度"),
+    _("%(year)s年第三季度"),
+    _("%(year)s年第四季度"),
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,22 @@ class AssessmentPeriod:
         if self.start.year == self.end.year and self.start.month in (1, 4, 7, 10):
             return f"{self.start.year}年第{'一二三四'[(self.start.month - 1) // 3]}季度"
         return f"{self.start.year}年{self.start.month}月至{self.end.year}年{self.end.month}月"
+
+    @property
+    def display_label(self) -> str:
+        """The period as the reader's language writes it on a page; the same as label in Chinese
+        (2026年3月, 2025年第三季度…), March 2026, Q3 2025, 2026, March 2025 – June 2026 in English."""
+        if self.kind == PeriodKind.MONTH:
+            return date_format(self.start, "YEAR_MONTH_FORMAT")
+        year = self.start.year if self.start.year == self.end.year else f"{self.start.year}—{self.end.year}"
+        if self.kind == PeriodKind.YEAR:
+            return _("%(year)s年度") % {"year": year}
+        if self.start.year == self.end.year and self.start.month in (1, 4, 7, 10):
+            return _QUARTERS[(self.start.month - 1) // 3] % {"year": self.start.year}
+        return _("%(start)s至%(end)s") % {
+            "start": date_format(self.start, "YEAR_MONTH_FORMAT"),
+            "end": date_format(self.end, "YEAR_MONTH_FORMAT"),
+        }
 
     @property
     def months(self) -> int:

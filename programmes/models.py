@@ -106,9 +106,17 @@ class Plan(models.Model):
 
     @property
     def period_label(self) -> str:
+        """2026年 / 2025—2026年 whatever the language: the years the plan's files print."""
         if self.year_start == self.year_end:
             return f"{self.year_start}年"
         return f"{self.year_start}—{self.year_end}年"
+
+    @property
+    def period_display(self) -> str:
+        """The plan's years as the reader's language writes them on a page: 2026年, 2025—2026年;
+        2026, 2025—2026."""
+        years = self.year_start if self.year_start == self.year_end else f"{self.year_start}—{self.year_end}"
+        return _("%(year)s年") % {"year": years}
 
 
 class Heading(models.Model):

@@ -11,7 +11,7 @@ class PlanTable(BaseTable):
     jurisdiction = tables.Column(verbose_name=_("行政区"))
     document_number = tables.Column(verbose_name=_("文号"))
     period = tables.Column(
-        accessor="period_label", verbose_name=_("年度"), order_by=("year_start", "year_end")
+        accessor="period_display", verbose_name=_("年度"), order_by=("year_start", "year_end")
     )
     task_count = tables.Column(verbose_name=_("任务数"))
     target_count = tables.Column(verbose_name=_("指标数"))

@@ -175,6 +175,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["qualitycity.locale_formats"]  # dates as written in each language
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -84,11 +85,19 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.jurisdiction} {self.label}"
+        """甲市 2026年11月 / 甲市 November 2026: what a period picker lists."""
+        return f"{self.jurisdiction} {self.display_label}"
 
     @property
     def label(self) -> str:
+        """2026年11月 whatever the language: the label audit summaries, notices and the files
+        (汇总表, 督办单) carry."""
         return f"{self.start.year}年{self.start.month}月"
+
+    @property
+    def display_label(self) -> str:
+        """The month as the reader's language writes it on a page: 2026年11月, November 2026."""
+        return date_format(self.start, "YEAR_MONTH_FORMAT")
 
     @property
     def is_quarter_end(self) -> bool:
