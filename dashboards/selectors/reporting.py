@@ -63,20 +63,16 @@ class PeriodRow:
     state: str
 
 
-@dataclass
-class DepartmentRecord:
-    """A department's reporting in a year: one state per month, and its on-time rate."""
+class ReportCounts:
+    """Reports on time, late and missing out of those due (all but the pending), and the on-time
+    rate, from `counts` (report state → number) of the class using it."""
 
-    department: Department
-    states: dict[int, str] = field(default_factory=dict)  # period id → state
-
-    @property
-    def counts(self) -> Counter:
-        return Counter(self.states.values())
+    counts: dict[str, int]
 
     @property
     def due(self) -> int:
-        return sum(1 for s in self.states.values() if s != ReportState.PENDING)
+        """The reports due so far: those submitted and those missing after the deadline."""
+        return sum(n for state, n in self.counts.items() if state != ReportState.PENDING)
 
     @property
     def on_time(self) -> int:
@@ -92,8 +88,20 @@ class DepartmentRecord:
 
     @property
     def rate(self) -> float | None:
-        """On-time rate, in percent of the reports due so far."""
+        """On-time rate, in percent of the reports due so far; None when nothing is due yet."""
         return round(100 * self.on_time / self.due, 1) if self.due else None
+
+
+@dataclass
+class DepartmentRecord(ReportCounts):
+    """A department's reporting in a year: one state per month, and its on-time rate."""
+
+    department: Department
+    states: dict[int, str] = field(default_factory=dict)  # period id → state
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(self.states.values())
 
 
 def period_figures(selection: Selection) -> PeriodFigures:

@@ -48,7 +48,7 @@ from targets.status import (
     target_window,
 )
 
-from .reporting import ReportState, report_state, version_counted
+from .reporting import ReportCounts, ReportState, report_state, version_counted
 from .selection import current_statuses, tasks_shown
 
 # The periods whose reporting the roll-up counts: open now, or closed; a scheduled one has not
@@ -57,7 +57,7 @@ COUNTED_PERIODS = (ReportingPeriod.Status.OPEN, ReportingPeriod.Status.CLOSED)
 
 
 @dataclass
-class ChildReporting:
+class ChildReporting(ReportCounts):
     """A child's departments in its latest open or last closed period, by report state."""
 
     period: ReportingPeriod | None
@@ -69,30 +69,8 @@ class ChildReporting:
         return sum(self.counts.values())
 
     @property
-    def due(self) -> int:
-        """The reports due so far: those submitted and those missing after the deadline."""
-        return self.departments - self.counts[ReportState.PENDING]
-
-    @property
-    def on_time(self) -> int:
-        return self.counts[ReportState.ON_TIME]
-
-    @property
-    def late(self) -> int:
-        return self.counts[ReportState.LATE]
-
-    @property
-    def missing(self) -> int:
-        return self.counts[ReportState.MISSING]
-
-    @property
     def pending(self) -> int:
         return self.counts[ReportState.PENDING]
-
-    @property
-    def rate(self) -> float | None:
-        """On-time rate, in percent of the reports due; None when nothing is due yet."""
-        return round(100 * self.on_time / self.due, 1) if self.due else None
 
 
 @dataclass
