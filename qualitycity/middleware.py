@@ -1,6 +1,41 @@
+import ipaddress
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+
+def forwarded_client_address(meta: dict, proxies: int) -> str:
+    """The client's address as the outermost of our own `proxies` reverse proxies saw it: the
+    proxies-th address from the right of X-Forwarded-For (each proxy appends the address it
+    received the request from, so anything further left is what the client claimed and is not
+    trusted); REMOTE_ADDR when there are no proxies or the header is short or not an address."""
+    if proxies < 1:
+        return meta.get("REMOTE_ADDR", "")
+    hops = [hop.strip() for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return meta.get("REMOTE_ADDR", "")
+    address = hops[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return meta.get("REMOTE_ADDR", "")
+
+
+class ForwardedClientAddressMiddleware:
+    """Behind the deployment's reverse proxies (settings.PROXY_COUNT of them), REMOTE_ADDR is the
+    client's address rather than the nearest proxy's: the login lockout by address, the audit
+    log and the API's rate limit all read REMOTE_ADDR, and with every request coming from the
+    proxy they would lock, log and limit the whole portal as one address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.proxies = settings.PROXY_COUNT
+
+    def __call__(self, request):
+        if self.proxies:
+            request.META["REMOTE_ADDR"] = forwarded_client_address(request.META, self.proxies)
+        return self.get_response(request)
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):

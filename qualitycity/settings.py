@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (the lockout, the audit, the API's rate limit) sees the client.
+    "qualitycity.middleware.ForwardedClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +111,12 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "qualitycity.wsgi.application"
+# How many reverse proxies of our own stand in front of the app servers and append to
+# X-Forwarded-For (docker-compose's nginx: 1; with the intranet's HTTPS proxy in front of it: 2).
+# 0 (the default) trusts no header: REMOTE_ADDR is the client.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+if not 0 <= PROXY_COUNT <= 5:
+    raise ImproperlyConfigured("PROXY_COUNT 须在 0 到 5 之间 (the number of reverse proxies in front).")
 
 DATABASES = {
     "default": dj_database_url.config(
@@ -209,6 +217,31 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 # Private files (evidence, exports) live outside any public path and are streamed by views
 # that check permission.
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+# Every app server and worker must reach the same private files: PRIVATE_ROOT on a directory
+# they all mount (the default), or object storage through django-storages (PRIVATE_STORAGE=s3:
+# any S3-compatible store on the intranet, such as MinIO or a cloud's private object storage).
+PRIVATE_STORAGE = os.environ.get("PRIVATE_STORAGE", "filesystem")
+if PRIVATE_STORAGE == "s3":
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("PRIVATE_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("PRIVATE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PRIVATE_S3_REGION") or None,
+            "access_key": os.environ.get("PRIVATE_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("PRIVATE_S3_SECRET_KEY") or None,
+            "location": os.environ.get("PRIVATE_S3_PREFIX", ""),
+            # as on disk: a second file of the same name is stored beside the first, and
+            # nothing is readable without the portal
+            "file_overwrite": False,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+    if not STORAGES["private"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("PRIVATE_STORAGE=s3 需要 PRIVATE_S3_BUCKET (the bucket's name).")
+elif PRIVATE_STORAGE != "filesystem":
+    raise ImproperlyConfigured("PRIVATE_STORAGE 只能是 filesystem 或 s3 (filesystem or s3).")
 
 # Plan imports in .doc/.wps/.et: LibreOffice converts them in the Celery worker, never in a web
 # process; the path of soffice (found on PATH when empty) and how long a conversion may take.
