@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Plan
-from qualitycity.storage import PrivateStorage
+from qualitycity.storage import private_storage
 from responsibilities.models import Department
 
 from .titles import report_title
@@ -199,7 +199,7 @@ class SelfAssessment(models.Model):
 
 def assessment_storage():
     """Self-assessment evidence and compiled files live under PRIVATE_ROOT; views stream them."""
-    return PrivateStorage("assessments")
+    return private_storage("assessments")
 
 
 class SelfScore(models.Model):
@@ -382,6 +382,14 @@ class Assessment(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def display_label(self) -> str:
+        """The period as the reader's language writes it on a page (2026年第三季度, Q3 2026); the
+        stored label stays Chinese for the files and the audit."""
+        from .periods import AssessmentPeriod
+
+        return AssessmentPeriod(self.kind, self.start, self.end).display_label
 
     @property
     def title(self) -> str:

@@ -1,14 +1,28 @@
-"""Private file storage: evidence and generated reports live under PRIVATE_ROOT, never under a
-public URL; views stream them after a permission check. A file a row no longer uses is deleted
-after the commit."""
+"""Private file storage: evidence and generated reports live under PRIVATE_ROOT (a directory
+every app server and worker mounts) or, where a deployment has it, in object storage through
+django-storages; never under a public URL: views stream them after a permission check. A file
+a row no longer uses is deleted after the commit."""
 
 import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+
+
+def private_storage(subdir: str) -> Storage:
+    """The storage of one kind of private file (evidence, compiled, statistics, assessments): the
+    deployment's STORAGES["private"] backend with its location under `subdir` where there is one
+    (object storage every server reaches), else the shared directory PRIVATE_ROOT/subdir."""
+    configured = settings.STORAGES.get("private")
+    if configured is None:
+        return PrivateStorage(subdir)
+    options = dict(configured.get("OPTIONS", {}))
+    options["location"] = "/".join(part for part in (options.get("location", "").strip("/"), subdir) if part)
+    return import_string(configured["BACKEND"])(**options)
 
 
 class PrivateStorage(FileSystemStorage):

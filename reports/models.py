@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Task
-from qualitycity.storage import PrivateStorage
+from qualitycity.storage import private_storage
 from responsibilities.models import Department, Jurisdiction
 from responsibilities.selectors import user_scope
 from targets.models import Indicator
@@ -336,7 +336,7 @@ class IndicatorValue(models.Model):
 def evidence_storage():
     """Evidence lives under PRIVATE_ROOT, outside any public path; a view streams it after a
     permission check."""
-    return PrivateStorage("evidence")
+    return private_storage("evidence")
 
 
 def evidence_path(instance, filename: str) -> str:
@@ -443,7 +443,7 @@ class Notification(models.Model):
 
 def compiled_storage():
     """The month's compiled tables and briefings, streamed after a permission check."""
-    return PrivateStorage("compiled")
+    return private_storage("compiled")
 
 
 class MonthlyCompilation(models.Model):
@@ -655,7 +655,7 @@ class Delivery(models.Model):
 
 def statistics_storage():
     """The statistics sheets the office uploaded, kept with what they changed."""
-    return PrivateStorage("statistics")
+    return private_storage("statistics")
 
 
 class StatisticsUpload(models.Model):
