@@ -381,6 +381,14 @@ if os.environ.get("DEPLOYMENT") == "production":
             "生产环境必须设置自己的 SECRET_KEY（至少 50 个字符的随机串），不能使用内置的演示密钥。"
             " Production needs its own SECRET_KEY of at least 50 random characters."
         )
+    # Nothing that works on one machine only: with SQLite, the in-process cache and tasks run
+    # inside the request, a second app server would see its own data, its own stale plan pages
+    # and no worker.
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or not REDIS_URL:
+        raise ImproperlyConfigured(
+            "生产环境需要 PostgreSQL（DATABASE_URL）和 Redis（REDIS_URL），以便多台服务器共享数据、缓存和任务队列。"
+            " Production needs DATABASE_URL (PostgreSQL) and REDIS_URL."
+        )
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -70,7 +70,20 @@ def test_production_refuses_to_start_without_a_key_of_its_own():
         assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
 
 
+SERVICES = {"DATABASE_URL": "postgres://portal@db:5432/qualitycity", "REDIS_URL": "redis://redis:6379/0"}
+
+
+def test_production_refuses_what_works_on_one_machine_only():
+    # given production settings on SQLite or without Redis (the in-process cache and tasks)
+    for missing in ("DATABASE_URL", "REDIS_URL"):
+        env = {k: v for k, v in SERVICES.items() if k != missing}
+        # when the settings load, then they refuse, naming both
+        result = _production(SECRET_KEY="k7" * 30 + "Zq!x", **env)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured" in result.stderr and "REDIS_URL" in result.stderr, result.stderr
+
+
 def test_production_starts_with_its_own_key():
-    result = _production(SECRET_KEY="k7" * 30 + "Zq!x")
+    result = _production(SECRET_KEY="k7" * 30 + "Zq!x", **SERVICES)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["debug"] is False
