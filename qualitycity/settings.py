@@ -296,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.tasks.recover_stale_assessment_runs",
         "schedule": 60.0,
     },
+    # 汇总表 jobs whose worker died (nobody holds their lock) are queued again every minute.
+    "reports.recover_stale_compilations": {
+        "task": "reports.tasks.recover_stale_compilations",
+        "schedule": 60.0,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

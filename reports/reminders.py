@@ -1,10 +1,19 @@
 """Reminders for missing reports: three days before the deadline, on it, and every working day
-after it until the report comes in. Each is sent once per day and department."""
+after it until the report comes in. Each is sent once per day and department.
+
+Safe under duplicate delivery: the daily job may run twice at once (two workers, the same
+message delivered twice) or again after it finished (a redelivery). Each reminder is a
+notification with a dedupe key (period, day, kind) under the unique constraint
+notification_once_per_key (user, dedupe_key): the second insert waits for the first to commit and
+then fails, so a person gets a reminder once, and its deliveries with it. A person's notification
+and its deliveries are written in one transaction, so a worker dying between them leaves neither,
+and the redelivered job sends both."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -62,18 +71,19 @@ def remind_missing(*, period: ReportingPeriod, today: dt.date, actor=None, manua
             % {"month": period.deadline.month, "day": period.deadline.day},
             "days": (today - period.deadline).days,
         }
-        sent += notify(
-            users=[membership.user],
-            kind=f"reminder.{kind}",
-            title=title,
-            url=reverse("reports:report_detail", args=[report.pk])
-            if report
-            else reverse("reports:my_reports"),
-            # one automatic reminder a day; manual ones once a minute at most
-            dedupe_key=f"remind:{period.pk}:{today:%Y%m%d}:{kind}"
-            + (f":{dt.datetime.now():%H%M}" if manual else ""),
-            jurisdiction=period.jurisdiction_id,
-        )
+        with transaction.atomic():  # the notification and its deliveries, or neither
+            sent += notify(
+                users=[membership.user],
+                kind=f"reminder.{kind}",
+                title=title,
+                url=reverse("reports:report_detail", args=[report.pk])
+                if report
+                else reverse("reports:my_reports"),
+                # one automatic reminder a day; manual ones once a minute at most
+                dedupe_key=f"remind:{period.pk}:{today:%Y%m%d}:{kind}"
+                + (f":{dt.datetime.now():%H%M}" if manual else ""),
+                jurisdiction=period.jurisdiction_id,
+            )
     if manual:
         summary = _("%(period)s催报%(count)s人") % {"period": period.label, "count": sent}
         period_audit(actor=actor, action="period.remind", period=period, summary=summary)

@@ -21,8 +21,11 @@ def send_reminders() -> int:
     return reminders_run(today=timezone.localdate())
 
 
-# acks_late: a worker killed mid-build leaves the message for another worker; the job is taken
-# up only while queued, and a lost database connection puts it back in the queue for the retry.
+# acks_late: a worker killed mid-build leaves the message unacknowledged, so the broker hands it
+# to another worker (at once when a pool process dies, after the visibility timeout when the
+# whole worker does), which takes the job up again once nobody holds its lock (see
+# compilation_worker); recover_stale_compilations notices it within the minute in any case. A
+# lost database connection puts the job back in the queue for the retry.
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
@@ -36,6 +39,15 @@ def build_month_compilation(compilation_id: int) -> str:
 
     job = compilation_build(compilation_id=compilation_id)
     return job.status if job is not None else "gone"
+
+
+@shared_task
+def recover_stale_compilations() -> list[int]:
+    """Every minute (settings.CELERY_BEAT_SCHEDULE): 汇总表 jobs whose worker died are queued
+    again (or failed, after too many deaths)."""
+    from .compilation_worker import compilations_recover
+
+    return compilations_recover()
 
 
 # A notification's delivery on one channel (reports.channels): a failed post is tried again
