@@ -122,6 +122,10 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # a connection PostgreSQL (or a restart) closed is noticed before a request uses it
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+        # behind PgBouncer in transaction mode no state may outlive a transaction (README)
+        disable_server_side_cursors=env_bool("DB_TRANSACTION_POOLING", False),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -270,6 +274,9 @@ CACHES["local"] = {
 # How long a process trusts the dashboard data's fingerprint it last read, in seconds: a write
 # shows on the cached dashboards within this time (0: every request reads it).
 DASHBOARD_FINGERPRINT_SECONDS = float(os.environ.get("DASHBOARD_FINGERPRINT_SECONDS", "1"))
+# The fingerprint's query is prepared once per connection, which a transaction-mode pooler
+# cannot follow from one server connection to another.
+DASHBOARD_FINGERPRINT_PREPARED = not env_bool("DB_TRANSACTION_POOLING", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -227,6 +227,11 @@ class Measurement(models.Model):
                 condition=Q(period_end__gte=models.F("period_start")), name="measurement_period_order"
             ),
         ]
+        indexes = [
+            # An indicator's values newest first, read from the index alone: each target's series
+            # and latest two values (targets.status.targets_with_series) without a sort.
+            models.Index(fields=["indicator", "-period_end"], include=["value"], name="measurement_series"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.name} {self.period_end:%Y-%m} {fmt(self.value)}"

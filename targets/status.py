@@ -382,18 +382,19 @@ def targets_with_series(targets: QuerySet, *, as_of: dt.date) -> list[Target]:
         scope = Measurement.objects.filter(
             indicator_id__in=sorted(indicator_ids), period_end__gte=start, period_end__lte=stop
         ).order_by()
-        for indicator_id, count, total, last_end in (
-            scope.values("indicator_id")
-            .annotate(n=Count("id"), total=Sum("value"), last=Max("period_end"))
-            .values_list("indicator_id", "n", "total", "last")
-        ):
-            summed[(start, stop, indicator_id)] = (count, total, last_end)
+        # One read of the window's values: each indicator's count, sum and latest date over the
+        # whole partition, kept on its newest two rows (Count of value keeps it in the index).
+        whole = {"partition_by": [F("indicator_id")]}
         ranked = scope.annotate(
-            rank=Window(RowNumber(), partition_by=[F("indicator_id")], order_by=F("period_end").desc())
+            rank=Window(RowNumber(), order_by=F("period_end").desc(), **whole),
+            n=Window(Count("value"), **whole),
+            total=Window(Sum("value"), **whole),
+            last=Window(Max("period_end"), **whole),
         ).filter(rank__lte=2)
-        for indicator_id, _rank, value in ranked.values_list("indicator_id", "rank", "value").order_by(
-            "indicator_id", "rank"
-        ):
+        for indicator_id, _rank, value, count, total, last_end in ranked.values_list(
+            "indicator_id", "rank", "value", "n", "total", "last"
+        ).order_by("indicator_id", "rank"):
+            summed[(start, stop, indicator_id)] = (count, total, last_end)
             newest[(start, stop, indicator_id)].append(value)
     for target in loaded:
         key = (*target.window, target.indicator_id)

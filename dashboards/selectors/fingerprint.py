@@ -45,13 +45,15 @@ def dashboard_data_fingerprint() -> str:
     as they were; the next write anywhere, or the cache's expiry, renews the page.
 
     On PostgreSQL the query is a prepared statement, once per connection: planning its seventeen
-    subqueries costs twice what running them does, on every dashboard request. (A pooler in
-    front of PostgreSQL must therefore keep a client on one server connection: session pooling,
-    or none.)"""
+    subqueries costs twice what running them does. A prepared statement lives on one server
+    connection, which a pooler in transaction mode (PgBouncer's pool_mode = transaction) does not
+    keep a client on: there DASHBOARD_FINGERPRINT_PREPARED = False sends the query as it is,
+    planned each time (a few milliseconds, at most once a second per process, see
+    dashboard_recent_fingerprint)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
+        if connection.vendor != "postgresql" or not getattr(settings, "DASHBOARD_FINGERPRINT_PREPARED", True):
             cursor.execute(FINGERPRINT_SQL)
         else:
             # Prepared statements outlive transactions and die with the connection they were

@@ -60,10 +60,15 @@ def current_statuses(tasks: QuerySet, *, as_of: dt.date) -> dict[int, str]:
         "status",
         output_field=CharField(),
     )
+    # A task is reported in its plan's jurisdiction's periods: naming the (few, distinct)
+    # jurisdictions lets the planner start from their dozen periods of the window, then their
+    # reports and entries, rather than read every jurisdiction's reports or every month of history.
+    jurisdiction_ids = tasks.order_by().values("plan__jurisdiction_id").distinct()
     latest = dict(
         TaskEntry.objects.filter(
             task__in=tasks.values("pk"),
             role=TaskEntry.Role.LEAD,
+            report__period__jurisdiction_id__in=jurisdiction_ids,
             report__period__start__gt=as_of - dt.timedelta(days=366),
             report__period__start__lte=as_of,
         )

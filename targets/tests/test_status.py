@@ -221,10 +221,10 @@ def test_statuses_of_many_targets_take_a_constant_number_of_queries(db):
         target_statuses(small, as_of=AS_OF)
     with CaptureQueriesContext(connection) as many:
         statuses = target_statuses(large, as_of=AS_OF)
-    # then three queries each: the targets with plan, indicator and any earlier commitment still
-    # in force at the date; for their one window, the sums per indicator and the two latest
+    # then two queries each: the targets with plan, indicator and any earlier commitment still
+    # in force at the date; for their one window, the sums per indicator with the two latest
     # values per indicator
-    assert len(few) == len(many) == 3
+    assert len(few) == len(many) == 2
     assert len(statuses) == 12
 
 
