@@ -23,8 +23,8 @@ from programmes.models import Assignment, Plan, Task
 from qualitycity.errors import ApplicationError, Conflict
 from qualitycity.formats import decimal_text
 from qualitycity.params import form_decimal
-from responsibilities.models import Department, Jurisdiction, Membership, Role
-from responsibilities.services import audit_record
+from responsibilities.models import AuditEvent, Department, Jurisdiction, Membership, Role
+from responsibilities.services import audit_event, audit_record
 from targets.models import Indicator, Measurement, Target
 from targets.status import reported_value_misses, target_window, window_totals_before
 
@@ -312,9 +312,10 @@ def report_save_draft(
     report = _report_lock(report)
     if not report.is_editable:
         raise Conflict(REPORT_NOT_EDITABLE)
-    result = SaveResult()
-    _save_entries(report, actor, entries, result)
-    _save_values(report, actor, values, result)
+    result, audit = SaveResult(), []
+    _save_entries(report, actor, entries, result, audit)
+    _save_values(report, actor, values, result, audit)
+    AuditEvent.objects.bulk_create(audit)
     return result
 
 
@@ -334,8 +335,9 @@ def report_entries_save_for_office(
     report = _report_lock(report)
     if not report.is_editable:
         raise Conflict(REPORT_NOT_EDITABLE)
-    result = SaveResult()
-    _save_entries(report, actor, entries, result)
+    result, audit = SaveResult(), []
+    _save_entries(report, actor, entries, result, audit)
+    AuditEvent.objects.bulk_create(audit)
     return result
 
 
@@ -343,7 +345,13 @@ def _report_lock(report: DepartmentReport) -> DepartmentReport:
     """The report row, locked until the transaction ends and read again under the lock: saves,
     evidence and the submission on one report run one after another, each seeing the status
     the one before left."""
-    return DepartmentReport.objects.select_for_update(of=("self",)).select_related("period").get(pk=report.pk)
+    # With what its audit rows name (department, jurisdiction) and whether a correction
+    # superseded it (report.can, is_editable), so none of them costs a query of its own.
+    return (
+        DepartmentReport.objects.select_for_update(of=("self",))
+        .select_related("period__jurisdiction", "department", "superseded_by")
+        .get(pk=report.pk)
+    )
 
 
 def _entry_changes(entry: TaskEntry, data: dict) -> tuple[dict, str | None]:
@@ -364,7 +372,11 @@ def _entry_changes(entry: TaskEntry, data: dict) -> tuple[dict, str | None]:
     return changes, error
 
 
-def _save_entries(report: DepartmentReport, actor, entries: dict[int, dict], result: SaveResult) -> None:
+def _save_entries(
+    report: DepartmentReport, actor, entries: dict[int, dict], result: SaveResult, audit: list[AuditEvent]
+) -> None:
+    """Each changed entry at the version posted; its audit row joins `audit`, for the caller to
+    write with the others in one insert."""
     current = {e.pk: e for e in report.entries.select_related("task")}
     for entry_id, data in entries.items():
         entry = current.get(entry_id)
@@ -382,10 +394,15 @@ def _save_entries(report: DepartmentReport, actor, entries: dict[int, dict], res
             continue
         result.saved += 1
         summary = _("%(report)s 任务%(task)s") % {"report": report, "task": entry.task.path_label}
-        _audit_report(actor, "entry.save", report, summary, obj=entry, before=before, after=changes)
+        audit.append(
+            _audit_row(actor, "entry.save", report, summary, obj=entry, before=before, after=changes)
+        )
 
 
-def _save_values(report: DepartmentReport, actor, values: dict[int, dict], result: SaveResult) -> None:
+def _save_values(
+    report: DepartmentReport, actor, values: dict[int, dict], result: SaveResult, audit: list[AuditEvent]
+) -> None:
+    """Each changed value at the version posted; its audit row joins `audit`, as for entries."""
     current = {v.pk: v for v in report.values.select_related("indicator")}
     for value_id, data in values.items():
         row = current.get(value_id)
@@ -407,7 +424,7 @@ def _save_values(report: DepartmentReport, actor, values: dict[int, dict], resul
             continue
         result.saved += 1
         summary = f"{report} {row.indicator.name}"
-        _audit_report(actor, "value.save", report, summary, obj=row, before=before, after=after)
+        audit.append(_audit_row(actor, "value.save", report, summary, obj=row, before=before, after=after))
 
 
 def _save_if_unchanged_since(obj, data: dict, changes: dict) -> bool:
@@ -425,6 +442,29 @@ def _number_text(value) -> str | None:
     return None if value is None else decimal_text(value)
 
 
+@dataclass
+class _Content:
+    """What a submission reads of a report, once: its entries with their tasks, its values with
+    their indicators, and the targets of the period's due plans on those indicators (withdrawn
+    tasks' included), in the models' orders."""
+
+    entries: list[TaskEntry]
+    values: list[IndicatorValue]
+    targets: list[Target]
+
+    @property
+    def filled(self) -> list[IndicatorValue]:
+        return [v for v in self.values if v.value is not None]
+
+
+def _content(report: DepartmentReport) -> _Content:
+    values = list(report.values.select_related("indicator"))
+    targets = Target.objects.filter(
+        indicator__in=[v.indicator_id for v in values], task__plan__in=plans_due(period=report.period)
+    ).select_related("task__plan", "indicator")
+    return _Content(list(report.entries.select_related("task")), values, list(targets))
+
+
 def value_gaps(*, report: DepartmentReport) -> list[tuple[IndicatorValue, Target]]:
     """The values of a report that miss a target of a due plan and carry no explanation yet,
     by the rule the target's status follows (targets.status.reported_value_misses)."""
@@ -436,6 +476,16 @@ def value_gaps(*, report: DepartmentReport) -> list[tuple[IndicatorValue, Target
             indicator__in=[v.indicator_id for v in values], task__plan_id__in=plan_ids
         ).select_related("task__plan", "indicator")
     )
+    return _value_gaps(report, values, targets)
+
+
+def _value_gaps(
+    report: DepartmentReport, values: list[IndicatorValue], targets: list[Target]
+) -> list[tuple[IndicatorValue, Target]]:
+    """value_gaps on values and targets already read (the targets may cover more indicators)."""
+    period = report.period
+    filled = {v.indicator_id for v in values}
+    targets = [t for t in targets if t.indicator_id in filled]
     by_indicator: dict[int, list[Target]] = {}
     for target in targets:
         by_indicator.setdefault(target.indicator_id, []).append(target)
@@ -473,13 +523,13 @@ def submission_blockers(*, report: DepartmentReport) -> dict[str, str]:
     return blockers
 
 
-def _check_complete(report: DepartmentReport) -> None:
+def _check_complete(report: DepartmentReport, content: _Content) -> None:
     """A report goes in with every task's progress and every missed target's explanation."""
-    missing = [e.task.path_label for e in report.entries.select_related("task") if not e.progress.strip()]
+    missing = [e.task.path_label for e in content.entries if not e.progress.strip()]
     if missing:
         tasks = "、".join(missing[:10]) + (_("等") if len(missing) > 10 else "")
         raise ApplicationError(_("以下任务尚未填写进展情况：%(tasks)s") % {"tasks": tasks})
-    gaps = value_gaps(report=report)
+    gaps = _value_gaps(report, content.filled, content.targets)
     if gaps:
         names = "、".join(
             _("%(indicator)s（目标%(target)s）") % {"indicator": v.indicator.name, "target": t.commitment}
@@ -498,43 +548,44 @@ def report_submit(*, report: DepartmentReport, actor, today: dt.date | None = No
     report = _report_lock(report)
     if not report.can("submit"):
         raise Conflict(ONLY_DRAFTS_SUBMIT)
-    _check_complete(report)
+    content = _content(report)
+    _check_complete(report, content)
     today = today or timezone.localdate()
     report.status = DepartmentReport.Status.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = actor
     report.is_late = today > report.period.deadline
     report.save(update_fields=["status", "submitted_at", "submitted_by", "is_late", "updated_at"])
-    report.entries.update(returned=False)
-    _record_written_against(report)
-    measurements_record(report=report, confirmed=False)
+    _record_written_against(content)
+    measurements_record(
+        report=report, confirmed=False, values=[(v.indicator_id, v.value) for v in content.filled]
+    )
     summary = (_("提交%(report)s（逾期）") if report.is_late else _("提交%(report)s")) % {"report": report}
     _audit_report(actor, "report.submit", report, summary)
     _notify_after_commit(report, "submitted")
     return report
 
 
-def _record_written_against(report: DepartmentReport) -> None:
+def _record_written_against(content: _Content) -> None:
     """At submission each entry keeps the task text and each value the targets it was written
-    against, so a later revision of the plan does not rewrite what the report answered."""
-    entries = list(report.entries.select_related("task"))
-    for entry in entries:
+    against, so a later revision of the plan does not rewrite what the report answered; the
+    office's earlier return marks go (one update of the entries, one of the values)."""
+    for entry in content.entries:
         entry.task_text = "\n".join(part for part in (entry.task.title, entry.task.text) if part)
-    TaskEntry.objects.bulk_update(entries, ["task_text"])
-    values = list(report.values.all())
+        entry.returned = False
+    TaskEntry.objects.bulk_update(content.entries, ["task_text", "returned"])
     commitments: dict[int, list[str]] = {}
-    for target in Target.objects.filter(
-        indicator_id__in=[v.indicator_id for v in values],
-        task__plan__in=plans_due(period=report.period).values("pk"),
-        task__withdrawn_at__isnull=True,
-    ).select_related("indicator"):
-        commitments.setdefault(target.indicator_id, []).append(target.commitment)
-    for value in values:
+    for target in content.targets:
+        if target.task.withdrawn_at is None:
+            commitments.setdefault(target.indicator_id, []).append(target.commitment)
+    for value in content.values:
         value.commitment = "；".join(dict.fromkeys(commitments.get(value.indicator_id, [])))[:300]
-    IndicatorValue.objects.bulk_update(values, ["commitment"])
+    IndicatorValue.objects.bulk_update(content.values, ["commitment"])
 
 
-def measurements_record(*, report: DepartmentReport, confirmed: bool) -> None:
+def measurements_record(
+    *, report: DepartmentReport, confirmed: bool, values: list[tuple[int, Decimal]] | None = None
+) -> None:
     """A report's values become the indicators' measurements for the period (enter once, used
     by every plan); a later version of the report replaces them. One upsert for all of them.
     A figure the office uploaded from the statistics bureau stays: the official figure wins
@@ -543,7 +594,8 @@ def measurements_record(*, report: DepartmentReport, confirmed: bool) -> None:
     (Blind spot: an upload committed between the read of the official figures and the upsert
     is overwritten; the upload's own row keeps its value, and uploading again restores it.)"""
     period = report.period
-    values = list(report.values.filter(value__isnull=False).values_list("indicator_id", "value"))
+    if values is None:  # (indicator, value) of the filled values, when the caller has not read them
+        values = list(report.values.filter(value__isnull=False).values_list("indicator_id", "value"))
     official = set(
         Measurement.objects.filter(
             indicator_id__in=[indicator_id for indicator_id, _value in values],
@@ -707,9 +759,7 @@ def _copy_content(report: DepartmentReport, *, into: DepartmentReport) -> None:
 def _transition(
     report: DepartmentReport, action: str, actor, at_field: str | None = None, by_field: str | None = None
 ):
-    report = (
-        DepartmentReport.objects.select_for_update(of=("self",)).select_related("period").get(pk=report.pk)
-    )
+    report = _report_lock(report)
     if not report.can(action):
         raise Conflict(STATE_REFUSES % {"status": report.get_status_display()})
     report.status = DepartmentReport.TRANSITIONS[action][1]
@@ -732,6 +782,22 @@ def _audit_report(actor, action: str, report: DepartmentReport, summary: str, *,
         jurisdiction=report.period.jurisdiction,
         summary=summary,
         **changes,
+    )
+
+
+def _audit_row(
+    actor, action: str, report: DepartmentReport, summary: str, *, obj, before: dict, after: dict
+) -> AuditEvent:
+    """The audit row of a step on one of a report's entries or values, not yet written: a save
+    writes all of its rows in one insert."""
+    return audit_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        jurisdiction=report.period.jurisdiction,
+        summary=summary,
+        before=before,
+        after=after,
     )
 
 

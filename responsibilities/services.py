@@ -156,7 +156,7 @@ def user_ensure_with_role(
     return membership
 
 
-def audit_record(
+def audit_event(
     *,
     actor,
     action: str,
@@ -166,8 +166,9 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Every change worth answering for is recorded once: who, what, on which object, before and after."""
-    return AuditEvent.objects.create(
+    """The audit row of one change, not yet written (audit_record writes it; a save of many
+    fields writes its rows with one bulk_create)."""
+    return AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         jurisdiction=jurisdiction,
         action=action,
@@ -177,6 +178,14 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+def audit_record(**fields) -> AuditEvent:
+    """Every change worth answering for is recorded once: who, what, on which object, before and
+    after (the fields of audit_event)."""
+    event = audit_event(**fields)
+    event.save()
+    return event
 
 
 @transaction.atomic

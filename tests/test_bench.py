@@ -221,3 +221,77 @@ def test_the_month_compilation_figure_covers_the_plans_tasks_and_departments():
     assert figures["compilation_month_tasks"] == plan.tasks.filter(withdrawn_at__isnull=True).count()
     assert figures["compilation_month_departments"] > 0
     assert figures["compilation_month_s"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_peak_runs_on_two_app_servers_each_liaison_alternating_between_them():
+    if connection.vendor != "postgresql":
+        pytest.skip("the peak needs PostgreSQL (SQLite takes one writer at a time); set DATABASE_URL")
+    # given five open bench reports, and six liaisons asked for
+    seed_large(SMALL)
+
+    # when the peak runs on two servers, every liaison's requests going to each in turn
+    figures = peak_figures(liaisons=6, workers=1, threads=2, saves=2, arrival=0.5, think=(0, 0.05))
+
+    # then the five there are opened, saved twice and submitted, nothing lost, and it says why five
+    assert figures["peak_app_servers"] == 2
+    assert figures["peak_liaisons"] == 5
+    assert "seed_large --province" in figures["peak_short"]
+    assert figures.get("peak_first_errors") is None and figures["peak_errors"] == 0
+    assert figures["peak_lost_values"] == 0
+    assert figures["peak_submitted"] == 5
+    assert figures["peak_requests"] == 5 * (1 + 2 + 1)  # the report page (signed in), two saves, submit
+    assert figures["peak_requests_by_server"] == [10, 10]
+    assert all(figures[f"peak_{step}_p95_ms"] > 0 for step in ("open", "save", "submit"))
+
+
+@pytest.mark.parametrize("more", [0, 12])
+def test_a_submission_takes_the_same_few_queries_whatever_the_number_of_tasks_and_values(
+    cast, period, rated, more, django_assert_num_queries
+):
+    from reports.services import period_open, report_submit
+    from tests.factories import AssignmentFactory, IndicatorFactory, TargetFactory, TaskFactory
+
+    # given a draft of 1 + `more` tasks and as many indicators with targets, all filled in
+    for n in range(more):
+        task = TaskFactory(plan=cast.plan, position=3000 + n)
+        AssignmentFactory(task=task, department=cast.department)
+        indicator = IndicatorFactory(
+            jurisdiction=cast.jurisdiction, name=f"抽查指标{n}", reporting_department=cast.department
+        )
+        TargetFactory(task=task, indicator=indicator, comparator=">=", value=90)
+    period_open(period=period)
+    report = DepartmentReport.objects.get(period=period, department=cast.department)
+    assert report.entries.count() == report.values.count() == 1 + more
+    report.entries.update(progress="已完成")
+    report.values.update(value=95)
+
+    # when the liaison submits, then: the liaison's role, the report locked (with its period,
+    # jurisdiction, department and any correction), its values, their targets, its entries,
+    # the measurements before the period, the report, the entries' and the values' texts, the
+    # official figures, the measurements upserted, the audit row, and the savepoint's two
+    with django_assert_num_queries(14):
+        report_submit(report=report, actor=cast.liaison, today=dt.date(2026, 12, 1))
+    assert report.entries.filter(returned=False).count() == 1 + more
+    assert Measurement.objects.filter(indicator__reporting_department=cast.department).count() == 1 + more
+
+
+@pytest.mark.django_db
+def test_the_dashboard_growth_phase_grows_only_the_other_cities():
+    from bench.dashboard import other_cities
+    from bench.data import Province
+    from responsibilities.models import Jurisdiction
+
+    # given a province of three cities, each with two counties
+    seed_large(
+        Scale(jurisdictions=1, departments=5, tasks=6, targets=6, sections=2, months=1),
+        province=Province(cities=3, counties=2, delegated=1),
+    )
+    cities = list(bench_jurisdictions().filter(level=Jurisdiction.Level.CITY).order_by("pk"))
+
+    # when the first city's dashboard is to be timed against its neighbours' growth
+    grown = other_cities(cities[0])
+
+    # then the two other cities grow, not the province, nor any county
+    assert grown == [cities[1].pk, cities[2].pk]
+    assert bench_jurisdictions().count() == 1 + 3 + 6

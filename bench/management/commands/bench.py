@@ -29,7 +29,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="只输出一个 JSON 对象")
         parser.add_argument("--requests", type=int, default=200, help="每个页面的请求次数")
-        parser.add_argument("--peak-liaisons", type=int, default=100, help="月末高峰同时报送的联络员数")
+        parser.add_argument(
+            "--peak-liaisons",
+            type=int,
+            default=500,
+            help="月末高峰报送的联络员数（分在两台应用服务器上；超过开放中的基准月报数时需 seed_large --province）",
+        )
 
     def handle(self, *args, **opts):
         if not bench_jurisdictions().exists():
