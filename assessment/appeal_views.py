@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -64,6 +65,7 @@ def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     values = {kind: appeals.line_value(result=result, kind=kind) for kind in lines}
     days = appeals.appeal_days_of(assessment)
+    window_ends = appeals.appeal_window_ends(assessment=assessment, days=days)
     return render(
         request,
         "assessment/appeal_form.html",
@@ -72,7 +74,9 @@ def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "form": form,
             "lines": [(kind, label, values[kind]) for kind, label in lines.items()],
-            "window_ends": appeals.appeal_window_ends(assessment=assessment, days=days),
+            "window_ends": window_ends,
+            # past the window the page says so instead of offering a form the submit refuses
+            "window_closed": window_ends is not None and timezone.localdate() > window_ends,
             "appeal_days": days,
         },
         status=status,

@@ -17,6 +17,7 @@ from programmes.models import Plan
 from qualitycity.storage import private_storage
 from responsibilities.models import Department
 
+from .periods import AssessmentPeriod, PeriodKind
 from .titles import report_title
 
 
@@ -25,12 +26,6 @@ class CriterionKind(models.TextChoices):
     COMPLETENESS = "completeness", _("报送完整")
     TARGETS = "targets", _("目标完成")
     RATING = "rating", _("质强办评分")
-
-
-class PeriodKind(models.TextChoices):
-    MONTH = "month", _("月度")
-    QUARTER = "quarter", _("季度")
-    YEAR = "year", _("年度")
 
 
 class AssessmentScheme(models.Model):
@@ -387,8 +382,6 @@ class Assessment(models.Model):
     def display_label(self) -> str:
         """The period as the reader's language writes it on a page (2026年第三季度, Q3 2026); the
         stored label stays Chinese for the files and the audit."""
-        from .periods import AssessmentPeriod
-
         return AssessmentPeriod(self.kind, self.start, self.end).display_label
 
     @property

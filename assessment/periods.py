@@ -7,12 +7,20 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from qualitycity.errors import ApplicationError
 
-from .models import PeriodKind
+
+class PeriodKind(models.TextChoices):
+    """How long an assessment period is (the model fields' choices, kept here with the rules)."""
+
+    MONTH = "month", _("月度")
+    QUARTER = "quarter", _("季度")
+    YEAR = "year", _("年度")
+
 
 # A quarter as each language names it: 2026年第三季度, Q3 2026.
 _QUARTERS = (

@@ -204,7 +204,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "results": results,
             "details": details,
-            "criteria": assessment.scheme.get("criteria", []),
+            # the snapshot's criteria, named in the reader's language (the snapshot keeps Chinese)
+            "criteria": [
+                {**c, "label": CriterionKind(c["kind"]).label} for c in assessment.scheme.get("criteria", [])
+            ],
             "is_office": is_office,
             "findings": assessment_findings(assessment=assessment, for_office=is_office),
             "final_form": FinalForm(),

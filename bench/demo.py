@@ -183,3 +183,29 @@ def demo_open_current_period():
         return None
     today = timezone.localdate()
     return period_open(period=period_ensure(jurisdiction=taicang, year=today.year, month=today.month))
+
+
+def demo_publication():
+    """太仓市's office shows this year's results on its public page (结果公示, /public/<id>/): the
+    plan in force, its tasks' progress and the indicators' values. Running it again changes
+    nothing."""
+    from interfaces.models import PublicationSetting
+    from interfaces.publication import publication_save
+
+    taicang = Jurisdiction.objects.filter(name="太仓市").first()
+    office = get_user_model().objects.filter(username="office").first()
+    if taicang is None or office is None or PublicationSetting.objects.filter(jurisdiction=taicang).exists():
+        return None
+    plans = list(
+        Plan.objects.filter(jurisdiction=taicang, status=Plan.Status.ACTIVE).exclude(kind="delegated")
+    )
+    if not plans:
+        return None
+    return publication_save(
+        jurisdiction=taicang,
+        actor=office,
+        is_published=True,
+        plans=plans,
+        show_task_statuses=True,
+        show_indicator_values=True,
+    )

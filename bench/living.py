@@ -5,6 +5,11 @@ assessment show what an office sees in a real year.
 Months are filled as the portal would have filled them: periods opened (every department gets
 its report), most reports approved before the deadline with a rating, some late, a few never
 submitted; each reported indicator gets a value near its target, a few off track.
+
+Last year ran the same way: its plan reported every month, its year assessment published in
+January by the office and the plan archived; this year's plan has its last closed quarter
+assessed and the year so far assessed provisionally (months still open). Everything follows the
+day the demo is loaded, so `make demo` works whatever the date.
 """
 
 from __future__ import annotations
@@ -22,7 +27,14 @@ from programmes.models import Assignment, Heading, Plan, Task
 from reports.models import DepartmentReport, IndicatorValue, ReportingPeriod, TaskEntry
 from reports.services import measurements_record, period_close, period_ensure, period_open
 from responsibilities.models import Jurisdiction
-from targets.models import Comparator, Target
+from targets.models import Comparator, Indicator, Target
+
+STATISTICS = Indicator.Source.STATISTICS
+
+# Figures the statistics bureau publishes (a survey's index, a yearly count), not the
+# departments: their targets wait for the official figure (待统计数据) instead of counting as
+# behind; the office uploads it when it comes out.
+STATISTICS_INDICATORS = ("公众质量总体满意度指数", "游客满意度")
 
 PROGRESS = (
     "本月组织专项检查{n}次，覆盖重点企业{m}家，发现问题已督促整改。",
@@ -33,8 +45,9 @@ PROGRESS = (
 
 def demo_living(*, today: dt.date | None = None, seed: int = 2026) -> Plan | None:
     """This year's plan of 太仓市 (copied from its 2022 work points, which is archived), with
-    every month before the current one reported and closed, and the last closed quarter
-    assessed. Running it again changes nothing."""
+    every month before the current one reported and closed, the last closed quarter assessed and
+    the year so far assessed provisionally; last year's plan before it (demo_last_year).
+    Running it again changes nothing."""
     today = today or timezone.localdate()
     taicang = Jurisdiction.objects.filter(name="太仓市").first()
     if taicang is None:
@@ -43,9 +56,18 @@ def demo_living(*, today: dt.date | None = None, seed: int = 2026) -> Plan | Non
     existing = Plan.objects.filter(jurisdiction=taicang, title=title).first()
     if existing is not None:
         return existing
-    source = Plan.objects.filter(jurisdiction=taicang).exclude(title=title).order_by("year_start").first()
+    source = (
+        Plan.objects.filter(jurisdiction=taicang, year_start__lt=today.year - 1)
+        .exclude(kind=Plan.Kind.DELEGATED)
+        .order_by("year_start")
+        .first()
+    )
     if source is None:
         return None
+    Indicator.objects.filter(jurisdiction=taicang, name__in=STATISTICS_INDICATORS).update(
+        source=Indicator.Source.STATISTICS
+    )
+    demo_last_year(source, year=today.year - 1, seed=seed - 1)
     with transaction.atomic():
         plan = _plan_copy(source, year=today.year, title=title)
         source.status = Plan.Status.ARCHIVED
@@ -61,6 +83,51 @@ def demo_living(*, today: dt.date | None = None, seed: int = 2026) -> Plan | Non
             months[end_month - 1].end,
         )
         assessment_compile(plan=plan, period=period, as_of=today)
+    if months:
+        # last month's approvals told to each department, as the office's review told them
+        from reports.notifications import notify_report_event
+
+        approved = DepartmentReport.objects.filter(period=months[-1], status=DepartmentReport.Status.APPROVED)
+        for report_id in approved.values_list("pk", flat=True):
+            notify_report_event(report_id=report_id, event="approved")
+        # the year so far: this month (and the rest of the year) still open, hence provisional
+        year = AssessmentPeriod("year", dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
+        assessment_compile(plan=plan, period=year, as_of=today)
+    return plan
+
+
+def demo_last_year(source: Plan, *, year: int, seed: int) -> Plan:
+    """Last year's plan of 太仓市 (a copy of the sample's work points): every month reported and
+    closed, the year assessment compiled and published by the office, and the plan archived, as
+    an office would have left it in January. Running it again changes nothing."""
+    from django.contrib.auth import get_user_model
+
+    from assessment.services import assessment_publish
+
+    title = f"{year}年太仓市质量强市工作要点"
+    existing = Plan.objects.filter(jurisdiction=source.jurisdiction, title=title).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        plan = _plan_copy(source, year=year, title=title)
+        if source.status != Plan.Status.ARCHIVED:
+            source.status = Plan.Status.ARCHIVED
+            source.save(update_fields=["status", "updated_at"])
+    rng = random.Random(seed)
+    for month in range(1, 13):
+        month_reported(plan, year, month, rng)
+    period = AssessmentPeriod("year", dt.date(year, 1, 1), dt.date(year, 12, 31))
+    assessment = assessment_compile(plan=plan, period=period, as_of=dt.date(year + 1, 1, 10))
+    office = get_user_model().objects.filter(username="office").first()
+    if office is not None:
+        assessment_publish(assessment=assessment, actor=office)
+        # as the office did it in January: compiled on the 10th, published on the 15th
+        type(assessment).objects.filter(pk=assessment.pk).update(
+            compiled_at=timezone.make_aware(dt.datetime(year + 1, 1, 10, 9)),
+            published_at=timezone.make_aware(dt.datetime(year + 1, 1, 15, 10)),
+        )
+    plan.status = Plan.Status.ARCHIVED
+    plan.save(update_fields=["status", "updated_at"])
     return plan
 
 
@@ -150,7 +217,7 @@ def month_reported(plan: Plan, year: int, month: int, rng: random.Random) -> Rep
             entry.progress = rng.choice(PROGRESS).format(n=rng.randint(2, 9), m=rng.randint(5, 60))
             entry.status = rng.choice(("in_progress", "in_progress", "in_progress", "done"))
         TaskEntry.objects.bulk_update(entries, ["progress", "status"])
-        values = list(report.values.all())
+        values = [v for v in report.values.select_related("indicator") if v.indicator.source != STATISTICS]
         for value in values:
             value.value = _value_near(targets.get(value.indicator_id), month, rng)
         IndicatorValue.objects.bulk_update(values, ["value"])
@@ -166,7 +233,10 @@ def _value_near(target: Target | None, month: int, rng: random.Random) -> Decima
     bar = target.value_max if target.comparator == Comparator.RANGE else target.value
     if target.indicator.aggregation == "sum":
         share = bar / 12 * Decimal(str(rng.uniform(0.7, 1.3)))
-        return share.quantize(Decimal("1")) if bar >= 12 else share.quantize(Decimal("0.1"))
+        if bar >= 12:
+            return share.quantize(Decimal("1"))
+        # a few a year (2 projects, 5 certificates): whole ones, in some months
+        return Decimal(1) if rng.random() < share else Decimal(0)
     upward = target.comparator in (Comparator.GTE, Comparator.GT, Comparator.RANGE, Comparator.INCREASE)
     drift = Decimal(str(rng.uniform(-0.03, 0.02) if upward else rng.uniform(-0.02, 0.03)))
     return (bar * (1 + drift)).quantize(Decimal("0.01"))

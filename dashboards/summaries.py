@@ -143,10 +143,12 @@ def summary_pdf(*, selection: Selection) -> bytes:
 
 def summary_document(*, selection: Selection):
     """The summary laid out by WeasyPrint; the style sheet is read from the static files, so
-    nothing is fetched over the network."""
+    nothing is fetched over the network. The file is an official paper (公文): Chinese whatever
+    the reader's language, while the page on screen follows the language."""
     from weasyprint import CSS, HTML
 
-    html = summary_html(selection=selection, for_pdf=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = summary_html(selection=selection, for_pdf=True)
     stylesheet = CSS(filename=finders.find("css/summary.css"))
     return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_no_fetch).render(
         stylesheets=[stylesheet]
@@ -159,12 +161,13 @@ def _no_fetch(url: str, *args, **kwargs):
 
 
 def summary_filename(*, selection: Selection) -> str:
-    """The PDF's name, in Chinese (the response percent-encodes it)."""
-    label = selection.period.label if selection.period else _("%(year)s年") % {"year": selection.year}
-    return _("%(name)s质量强市工作进展摘要（%(label)s）.pdf") % {
-        "name": selection.jurisdiction.name,
-        "label": label,
-    }
+    """The PDF's name, in Chinese like the file (the response percent-encodes it)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = selection.period.label if selection.period else _("%(year)s年") % {"year": selection.year}
+        return _("%(name)s质量强市工作进展摘要（%(label)s）.pdf") % {
+            "name": selection.jurisdiction.name,
+            "label": label,
+        }
 
 
 # The monthly e-mail ----------------------------------------------------------------------------

@@ -94,8 +94,11 @@ class PeriodReportTable(BaseTable):
     )
     state = tables.Column(verbose_name=_("报送情况"))
     status = tables.Column(accessor="report__get_status_display", verbose_name=_("月报状态"), default="—")
-    submitted_at = tables.DateTimeColumn(
-        accessor="report__submitted_at", verbose_name=_("提交时间"), format="n月j日 H:i", default="—"
+    submitted_at = tables.TemplateColumn(
+        '{% load local_dates %}{{ value|local_date:"MONTH_DAY_TIME_FORMAT"|default:"—" }}',
+        accessor="report__submitted_at",
+        verbose_name=_("提交时间"),
+        default="—",
     )
     report = tables.Column(
         accessor="report__pk",

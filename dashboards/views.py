@@ -356,7 +356,11 @@ class ReportList(DrillDown):
 
     def title(self) -> str:
         period = self.selection.period
-        title = (period.label if period else "") + str(self.name)
+        title = (
+            _("%(period)s%(list)s") % {"period": period.display_label, "list": self.name}
+            if period
+            else str(self.name)
+        )
         if self.state:
             title = _("%(list)s：%(state)s") % {"list": title, "state": ReportState.LABELS[self.state]}
         return title

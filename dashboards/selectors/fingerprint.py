@@ -53,7 +53,7 @@ def dashboard_data_fingerprint() -> str:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql" or not getattr(settings, "DASHBOARD_FINGERPRINT_PREPARED", True):
+        if connection.vendor != "postgresql" or not settings.DASHBOARD_FINGERPRINT_PREPARED:
             cursor.execute(FINGERPRINT_SQL)
         else:
             # Prepared statements outlive transactions and die with the connection they were

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from bench.demo import DEMO_PASSWORD, demo_load, demo_open_current_period
+from bench.demo import DEMO_PASSWORD, demo_load, demo_open_current_period, demo_publication
 from bench.levels import demo_levels, demo_levels_months
 from bench.living import demo_living
 
@@ -21,6 +21,11 @@ class Command(BaseCommand):
         if living is not None:
             self.stdout.write(f"本年度方案：{living.title}（各月已报送，上年方案已归档）")
         period = demo_open_current_period()
+        publication = demo_publication()
+        if publication is not None:
+            self.stdout.write(
+                f"结果公示：/public/{publication.jurisdiction_id}/（太仓市本年度方案，无需登录）"
+            )
         for plan in plans:
             self.stdout.write(f"工作方案：{plan.title}（{plan.jurisdiction}，{plan.tasks.count()} 项任务）")
         if period:
