@@ -163,9 +163,8 @@ def _build(*, compilation_id: int) -> None:
 
 def compilations_recover() -> list[int]:
     """Every minute (the beat task): each running job whose worker died (nobody holds its lock)
-    is queued again, or failed once its worker died MAX_DEATHS times; the ids queued."""
-    from .tasks import build_month_compilation
-
+    goes back to pending, or is failed once its worker died MAX_DEATHS times; the ids to queue
+    again (the task queues them)."""
     if connection.vendor != "postgresql":
         return []  # the embedded default builds in-process: no worker to lose
     queued = []
@@ -185,6 +184,4 @@ def compilations_recover() -> list[int]:
             job.status, job.progress = Status.PENDING, 0
             job.save(update_fields=["status", "progress"])
             queued.append(job_id)
-    for job_id in queued:
-        build_month_compilation.delay(job_id)
     return queued

@@ -47,7 +47,10 @@ def recover_stale_compilations() -> list[int]:
     again (or failed, after too many deaths)."""
     from .compilation_worker import compilations_recover
 
-    return compilations_recover()
+    queued = compilations_recover()
+    for job_id in queued:
+        build_month_compilation.delay(job_id)
+    return queued
 
 
 # A notification's delivery on one channel (reports.channels): a failed post is tried again
