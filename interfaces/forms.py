@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from responsibilities.models import Department
@@ -39,11 +40,14 @@ class TokenForm(forms.Form):
         min_value=1,
         max_value=settings.API_TOKEN_MAX_DAYS,
         initial=settings.API_TOKEN_DEFAULT_DAYS,
-        help_text=_("到期后令牌自动失效；最长%(max)s天") % {"max": settings.API_TOKEN_MAX_DAYS},
     )
 
     def __init__(self, *args, jurisdiction, **kwargs):
         super().__init__(*args, **kwargs)
+        # formatted per request: a lazy string formatted at import would stay in Chinese
+        self.fields["days"].help_text = gettext("到期后令牌自动失效；最长%(max)s天") % {
+            "max": settings.API_TOKEN_MAX_DAYS
+        }
         self.fields["department"].queryset = (
             Department.objects.units().active().filter(jurisdiction=jurisdiction)
         )

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -100,7 +101,7 @@ def token_create(
         % {
             "name": token.name,
             "scope": token_scope_label(token),
-            "until": f"{timezone.localtime(token.expires_at):%Y-%m-%d}",
+            "until": date_format(timezone.localtime(token.expires_at).date(), "DATE_FORMAT"),
         },
         after={
             "name": token.name,

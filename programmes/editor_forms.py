@@ -152,7 +152,7 @@ class TaskForm(NodeForm):
     milestones = forms.CharField(
         label=_("时间节点"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2026-06-30 完成招标"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("2026-06-30 完成招标")}),
         help_text=_("每行一个：日期 内容"),
     )
     field_order = [

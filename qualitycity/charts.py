@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 FONT_FAMILY = "'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
 INK = "#1f2937"
@@ -46,6 +47,11 @@ def clip(text: str, room: float, size: float = FONT_SIZE) -> str:
             break
         out += char
     return out + "…"
+
+
+def colon() -> str:
+    """The colon after a label, as the reader's language writes it (：, or ": ")."""
+    return pgettext("冒号", "：")
 
 
 def number(value: float | int | None, unit: str = "") -> str:
@@ -143,7 +149,7 @@ def bar_chart(
     for i, (label, value) in enumerate(rows):
         y = i * row_h + 4
         length = max(0.0, min(float(value or 0) / float(top), 1.0)) * bar_room
-        tip = f"{label}：{number(value, unit)}"
+        tip = f"{label}{colon()}{number(value, unit)}"
         bar = (
             f'<rect x="{label_room:.1f}" y="{y:.1f}" width="{length:.1f}" height="{bar_h}" rx="2" '
             f'fill="{escape(colour)}"><title>{escape(tip)}</title></rect>'
@@ -193,7 +199,7 @@ def stacked_bar_chart(
             if not value:
                 continue
             length = value / top * bar_room
-            tip = f"{label} · {series_label}：{number(value)}"
+            tip = f"{label} · {series_label}{colon()}{number(value)}"
             segment = (
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{length:.1f}" height="{bar_h}" fill="{escape(colour)}">'
                 f"<title>{escape(tip)}</title></rect>"
@@ -267,7 +273,7 @@ def score_chart(
             if value <= 0:
                 continue
             length = value * scale
-            tip = f"{label} · {name}：{number(value)}"
+            tip = f"{label} · {name}{colon()}{number(value)}"
             segments.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{length:.1f}" height="{bar_h}" fill="{escape(colour)}">'
                 f"<title>{escape(tip)}</title></rect>"
@@ -280,14 +286,14 @@ def score_chart(
         penalty = float(penalty or 0)
         if penalty > 0:
             length = min(penalty * scale, x - label_room)
-            tip = f"{label} · {penalty_label}：{number(penalty)}"
+            tip = f"{label} · {penalty_label}{colon()}{number(penalty)}"
             segments.append(
                 f'<rect x="{x - length:.1f}" y="{y:.1f}" width="{length:.1f}" height="{bar_h}" '
                 f'fill="url(#{hatch})" stroke="{PENALTY}" stroke-width="1">'
                 f"<title>{escape(tip)}</title></rect>"
             )
         end = label_room + float(total) * scale
-        tip = f"{label}：{total_label} {total_text}"
+        tip = f"{label}{colon()}{total_label} {total_text}"
         body.append(
             f'<g class="score-row" data-total="{escape(total_text)}"><title>{escape(tip)}</title>'
             + _text(label_room - 8, y + 12.5, clip(label, label_room - 8), anchor="end")
@@ -403,7 +409,7 @@ def _value_line(points, plot: _LinePlot, unit: str) -> list[str]:
     ]
     for i, (label, v) in enumerate(points):
         if v is not None:
-            tip = f"{label}：{number(v, unit)}"
+            tip = f"{label}{colon()}{number(v, unit)}"
             body.append(
                 f'<circle cx="{plot.x(i):.1f}" cy="{plot.y(float(v)):.1f}" r="3.5" fill="{BAR}">'
                 f"<title>{escape(tip)}</title></circle>"
@@ -442,7 +448,7 @@ def heatmap(
         for j, column in enumerate(columns):
             state = cells.get((row, column))
             label, colour = legend.get(state, ("", EMPTY_CELL)) if state else ("", EMPTY_CELL)
-            tip = f"{row} · {column}：{label or _('无')}"
+            tip = f"{row} · {column}{colon()}{label or _('无')}"
             row_cells.append(
                 f'<rect x="{label_room + cell_w * j + 1:.1f}" y="{y + 1:.1f}" width="{cell_w - 2:.1f}" '
                 f'height="{cell_h - 2}" rx="2" fill="{escape(colour)}"><title>{escape(tip)}</title></rect>'
@@ -485,7 +491,7 @@ def traffic_lights(
     for i, key in enumerate(keys):
         cx = slot * (i + 0.5)
         count = int(counts.get(key, 0) or 0)
-        tip = f"{labels[key]}：{count}"
+        tip = f"{labels[key]}{colon()}{count}"
         dim = "" if count else ' fill-opacity="0.35"'
         colour = escape(colours.get(key, MUTED))
         light = (

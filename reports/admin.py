@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from qualitycity.formats import decimal_text
 from responsibilities.admin import JurisdictionScopedAdmin
 
 from .models import (
@@ -47,8 +49,13 @@ class DepartmentReportAdmin(admin.ModelAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(admin.ModelAdmin):
-    list_display = ["report", "indicator", "value"]
+    list_display = ["report", "indicator", "value_text"]
     list_select_related = ["report__department", "report__period", "indicator"]
+
+    @admin.display(description=_("数值"), ordering="value")
+    def value_text(self, obj) -> str:
+        """The value as people write it (95.2, not 95.2000)."""
+        return decimal_text(obj.value) if obj.value is not None else "—"
 
 
 @admin.register(Evidence)
@@ -66,5 +73,5 @@ class WorkUpdateAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "user", "kind", "title", "read_at"]
-    list_filter = ["kind"]
+    # the title says what happened in words; the kind is the code the dedupe key is built from
+    list_display = ["created_at", "user", "title", "read_at"]

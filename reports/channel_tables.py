@@ -10,7 +10,7 @@ from .models import Delivery
 class DeliveryTable(BaseTable):
     """The delivery log: when (Beijing time, as Chinese write it), to whom, how, and how it went."""
 
-    created_at = tables.DateTimeColumn(format="Y年n月j日 H:i", verbose_name=_("时间"))
+    created_at = tables.DateTimeColumn(format="DATETIME_FORMAT", verbose_name=_("时间"))
     person = tables.Column(accessor="notification__user", verbose_name=_("接收人"), orderable=False)
     title = tables.Column(accessor="notification__title", verbose_name=_("通知"), orderable=False)
     channel = tables.Column(verbose_name=_("渠道"))

@@ -41,6 +41,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -173,7 +174,13 @@ class StatisticsRefused(ApplicationError):
 # Periods ----------------------------------------------------------------------------------------
 
 _CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
+# Each quarter whole, so that English reads "Q3 2026" where Chinese reads 2026年第三季度.
+_QUARTER_LABELS = {
+    1: gettext_lazy("%(year)s年第一季度"),
+    2: gettext_lazy("%(year)s年第二季度"),
+    3: gettext_lazy("%(year)s年第三季度"),
+    4: gettext_lazy("%(year)s年第四季度"),
+}
 _MONTH = re.compile(r"(\d{4})(?:年|[-./])(\d{1,2})(?:月份?)?")
 _MONTH_COMPACT = re.compile(r"(\d{4})(\d{2})")
 _DAY = re.compile(r"(\d{4})(?:年|[-./])(\d{1,2})(?:月|[-./])(\d{1,2})日?")
@@ -264,19 +271,17 @@ def _quarter(year: int, quarter: int) -> tuple[dt.date, dt.date]:
 
 
 def period_label(start: dt.date, end: dt.date) -> str:
-    """A period as offices write it: 2026年10月, 2026年第三季度, 2026年上半年, 2026年, 2026年1—9月."""
+    """A period as the reader's language writes it: 2026年10月 / October 2026, 2026年第三季度 /
+    Q3 2026, 2026年上半年 / 2026 H1, 2026年 / 2026, 2026年1—9月; other spans from day to day."""
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     if start.year != end.year or start.day != 1 or end != month_end(end.year, end.month):
-        return f"{start:%Y-%m-%d}—{end:%Y-%m-%d}"
+        return f"{date_format(start, 'DATE_FORMAT')}—{date_format(end, 'DATE_FORMAT')}"
     if months == 1:
-        return _("%(year)s年%(month)s月") % {"year": start.year, "month": start.month}
+        return date_format(start, "YEAR_MONTH_FORMAT")
     if months == 12:
         return _("%(year)s年") % {"year": start.year}
     if months == 3 and start.month % 3 == 1:
-        return _("%(year)s年第%(quarter)s季度") % {
-            "year": start.year,
-            "quarter": _QUARTER_NAMES[(start.month + 2) // 3],
-        }
+        return str(_QUARTER_LABELS[(start.month + 2) // 3]) % {"year": start.year}
     if months == 6 and start.month in (1, 7):
         if start.month == 1:
             return _("%(year)s年上半年") % {"year": start.year}
@@ -632,7 +637,7 @@ def statistics_rows_check(
                 refuse(
                     PERIOD,
                     _("%(period)s尚未结束（%(end)s截止），不能上传未来期间的数据")
-                    % {"period": period_label(*period), "end": f"{period[1]:%Y-%m-%d}"},
+                    % {"period": period_label(*period), "end": date_format(period[1], "DATE_FORMAT")},
                 )
                 period = None
 
@@ -692,7 +697,11 @@ def statistics_rows_check(
                     _(
                         "与第%(first)s行同为%(end)s截止：“%(indicator)s”同一截止日只能有一个数值（如9月与第三季度）"
                     )
-                    % {"first": same_end[0], "end": f"{end:%Y-%m-%d}", "indicator": indicator.name},
+                    % {
+                        "first": same_end[0],
+                        "end": date_format(end, "DATE_FORMAT"),
+                        "indicator": indicator.name,
+                    },
                 )
             )
             continue

@@ -16,7 +16,7 @@ class StatisticsUploadTable(BaseTable):
     """The uploads, newest first: when (Beijing time), who, which file, how many rows, how many
     replaced an earlier figure."""
 
-    uploaded_at = tables.DateTimeColumn(format="Y年n月j日 H:i", verbose_name=_("上传时间"))
+    uploaded_at = tables.DateTimeColumn(format="DATETIME_FORMAT", verbose_name=_("上传时间"))
     uploaded_by = tables.Column(verbose_name=_("上传人"), default="—")
     file_name = tables.Column(verbose_name=_("文件"))
     row_count = tables.Column(verbose_name=_("数据行数"), attrs={"td": {"class": "num"}})
@@ -58,8 +58,8 @@ class StatisticsValueTable(BaseTable):
     def render_period(self, record: StatisticsValue) -> str:
         return period_label(record.period_start, record.period_end)
 
-    def render_previous_value(self, value) -> str:
-        return decimal_text(value)
+    def render_previous_value(self, record: StatisticsValue, value) -> str:
+        return self.render_value(record, value)  # with its unit, like the new value beside it
 
     def render_value(self, record: StatisticsValue, value) -> str:
         unit = record.indicator.unit

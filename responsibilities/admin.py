@@ -12,6 +12,7 @@ changes nothing the form would not. Every change made here, in any app, is audit
 """
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.auth import get_user_model
@@ -30,6 +31,7 @@ from .admin_roles import (
     user_is_manageable_by,
     users_visible_to,
 )
+from .audit_actions import action_label
 from .department_forms import DepartmentChoiceField, DepartmentMultipleChoiceField, department_label
 from .jurisdictions import department_represents_validate, jurisdiction_save, jurisdiction_validate
 from .models import (
@@ -353,14 +355,68 @@ def _grantable(admin_user, membership: Membership) -> bool:
     return not protected_users().filter(pk=membership.user_id).exists()
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The trail's actions in words (登录, 提交月报), filtered on their codes."""
+
+    title = _("操作")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("action", flat=True).distinct()
+        return sorted(((code, action_label(code)) for code in codes), key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(JurisdictionScopedAdmin):
     """Read-only: the audit trail is append-only from every part of the portal, the admin included."""
 
-    list_display = ["at", "actor", "jurisdiction", "action", "summary"]
-    list_filter = ["action", "jurisdiction"]
+    list_display = ["at", "actor", "jurisdiction", "action_words", "summary"]
+    list_filter = [AuditActionFilter, "jurisdiction"]
     search_fields = ["summary", "actor__username", "object_id"]
     date_hierarchy = "at"
+    # the action and the object in words, never their codes (auth.login, auth.user)
+    # who and where as text: an audit administrator may read the trail of people and places
+    # whose own pages are not theirs to open
+    fields = [
+        "at",
+        "actor_name",
+        "jurisdiction_name",
+        "action_words",
+        "object_words",
+        "summary",
+        "before",
+        "after",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("操作人"))
+    def actor_name(self, obj) -> str:
+        if obj.actor is None:
+            return "—"
+        name = obj.actor.get_full_name() or obj.actor.first_name
+        return f"{name}（{obj.actor.username}）" if name else obj.actor.username
+
+    @admin.display(description=_("行政区"))
+    def jurisdiction_name(self, obj) -> str:
+        return str(obj.jurisdiction) if obj.jurisdiction else "—"
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_words(self, obj) -> str:
+        return action_label(obj.action)
+
+    @admin.display(description=_("对象"))
+    def object_words(self, obj) -> str:
+        """The object's kind in words (用户 52), from its model's name."""
+        if not obj.object_type:
+            return "—"
+        try:
+            kind = apps.get_model(obj.object_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            kind = obj.object_type
+        return f"{kind} {obj.object_id}".strip()
 
     def has_add_permission(self, request):
         return False

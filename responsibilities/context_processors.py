@@ -13,6 +13,12 @@ def memberships(request):
     return {
         "my_memberships": roles,
         "nav_is_office": bool(scope.office_jurisdiction_ids) or scope.is_superuser,
+        # the links a user would be refused are not offered: people are the office's alone (the
+        # superuser's separated administrators do not manage them), and the three administrators
+        # have no dashboard (they read no jurisdiction's work and belong to no department)
+        "nav_manages_people": bool(scope.office_jurisdiction_ids),
+        "nav_has_dashboard": scope.is_superuser
+        or bool(scope.overseen_jurisdiction_ids or scope.department_ids),
         "nav_reads_audit": lambda: (
             scope.is_superuser
             or bool(scope.office_jurisdiction_ids)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -311,7 +313,11 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id", "at"], name="audit_object_at")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.summary}"
+        """When, who and what in words (the admin's title of a row): 2026年11月29日 14:05 张三 登录."""
+        from .audit_actions import action_label  # the words sit beside the codes' module
+
+        at = date_format(timezone.localtime(self.at), "DATETIME_FORMAT") if self.at else ""
+        return f"{at} {self.actor or ''} {action_label(self.action)}".strip()
 
     def save(self, *args, **kwargs):
         if self.pk:

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qualitycity.tables import BaseTable
@@ -8,7 +9,10 @@ from .models import AuditEvent, Membership
 
 
 class AuditTable(BaseTable):
-    at = tables.DateTimeColumn(format="Y年n月j日 H:i:s", verbose_name=_("时间"))
+    # to the second, as the reader's language writes it (2026年11月29日 14:05:09, 29 Nov 2026 14:05:09)
+    at = tables.TemplateColumn(
+        '{% load local_dates %}{{ value|local_date:"DATETIME_SECONDS_FORMAT" }}', verbose_name=_("时间")
+    )
     actor = tables.Column(verbose_name=_("操作人"), default="—")
     action = tables.Column(verbose_name=_("操作"))
     summary = tables.Column(verbose_name=_("摘要"))
@@ -35,10 +39,13 @@ class PeopleTable(BaseTable):
     role = tables.Column(verbose_name=_("角色"))
     phone = tables.Column(verbose_name=_("联系电话"))
     email = tables.Column(accessor="user__email", verbose_name=_("电子邮箱"))
-    is_active = tables.BooleanColumn(verbose_name=_("有效"), yesno="是,否")
+    is_active = tables.Column(verbose_name=_("有效"))
     manage = tables.TemplateColumn(
         template_name="responsibilities/_person_actions.html", verbose_name=_("操作"), orderable=False
     )
+
+    def render_is_active(self, value) -> str:
+        return gettext("是") if value else gettext("否")
 
     class Meta(BaseTable.Meta):
         model = Membership

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.admin import TaskAdmin, department_picker
 from programmes.models import Task
+from qualitycity.formats import decimal_text
 from responsibilities.department_forms import DepartmentChoiceField, department_label
 
 from .models import Indicator, Target
@@ -74,11 +75,28 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "comparator", "value", "value_max", "stretch", "task"]
+    list_display = ["indicator", "comparator", "value_text", "value_max_text", "stretch_text", "task"]
     list_filter = ["comparator", "task__plan"]
     search_fields = ["indicator__name", "text"]
     autocomplete_fields = ["task", "indicator"]
     list_select_related = ["indicator", "task"]
+
+    # The numbers as people write them (93, not 93.0000).
+    @admin.display(description=_("目标值"), ordering="value")
+    def value_text(self, obj) -> str:
+        return _number(obj.value)
+
+    @admin.display(description=_("区间上限"), ordering="value_max")
+    def value_max_text(self, obj) -> str:
+        return _number(obj.value_max)
+
+    @admin.display(description=_("力争值"), ordering="stretch")
+    def stretch_text(self, obj) -> str:
+        return _number(obj.stretch)
+
+
+def _number(value) -> str:
+    return decimal_text(value) if value is not None else "—"
 
 
 class TaskWithTargetsAdmin(TaskAdmin):

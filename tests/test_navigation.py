@@ -66,3 +66,35 @@ def test_the_cached_navigation_follows_the_language(client, cast):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = nav(client.get(reverse("programmes:plan_list")).content.decode())
     assert "Plans" in english and "工作方案" not in english
+
+
+def test_every_link_the_navigation_offers_opens_for_every_role(client, cast):
+    """No role is offered a link it would be refused: the separated administrators have no
+    dashboard, and the superuser does not manage the office's people."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    people = {
+        "office": cast.office,
+        "liaison": cast.liaison,
+        "head": cast.head,
+        "leader": cast.leader,
+        "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
+    }
+    for role in ("system_admin", "security_admin", "audit_admin"):
+        people[role] = UserFactory(username=role, is_staff=True)
+        MembershipFactory(user=people[role], jurisdiction=cast.jurisdiction, role=role)
+    refused = {}
+    for who, user in people.items():
+        client.force_login(user)
+        links = re.findall(
+            r'href="([^"]+)"', nav(client.get(reverse("reports:notifications")).content.decode())
+        )
+        assert len(links) >= 5, who
+        refused.update(
+            {
+                f"{who} {link}": code
+                for link in links
+                if (code := client.get(link, follow=True).status_code) != 200
+            }
+        )
+    assert refused == {}

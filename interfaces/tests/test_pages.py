@@ -197,7 +197,7 @@ def test_the_public_page_shows_chosen_plans_their_date_and_no_names(client, worl
     # then the chosen plan shows with its status and the date of its data, nobody's name
     assert page.status_code == 200
     assert "甲市质量强市工作要点" in html and "已达标" in html and "加强制造业质量提升" in html
-    assert f"指标数据截至{year}-{month:02d}-28" in html
+    assert f"指标数据截至{year}年{month}月28日" in html
     assert "本页生成于" in html
     assert "未公开的方案" not in html and "不公开的任务" not in html
     for name in ("张晓明", "李建国", "王主任", "晓明", "建国"):

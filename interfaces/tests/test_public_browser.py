@@ -61,7 +61,7 @@ def test_the_public_page_reads_on_a_pc_and_a_phone(page, live_server, published,
     page.goto(f"{live_server.url}/public/{published.jurisdiction.pk}/")
     year, month = last_month()
     date_line = page.locator(".data-date")
-    assert f"指标数据截至{year}-{month:02d}-28" in date_line.inner_text()
+    assert f"指标数据截至{year}年{month}月28日" in date_line.inner_text()  # as Chinese write dates
     assert date_line.is_visible()
     page.click(".public-tasks summary")
     body = page.locator("body").inner_text()

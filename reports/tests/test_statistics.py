@@ -432,9 +432,9 @@ def test_a_period_not_yet_ended_is_refused(cast, growth):
         ),
     )
     assert problems == [
-        "第2行「期间」：2026年12月尚未结束（2026-12-31截止），不能上传未来期间的数据",
-        "第3行「期间」：2026年第四季度尚未结束（2026-12-31截止），不能上传未来期间的数据",
-        "第4行「期间」：2027年尚未结束（2027-12-31截止），不能上传未来期间的数据",
+        "第2行「期间」：2026年12月尚未结束（2026年12月31日截止），不能上传未来期间的数据",
+        "第3行「期间」：2026年第四季度尚未结束（2026年12月31日截止），不能上传未来期间的数据",
+        "第4行「期间」：2027年尚未结束（2027年12月31日截止），不能上传未来期间的数据",
     ]
 
 
@@ -470,7 +470,7 @@ def test_a_month_and_a_quarter_closing_the_same_day_are_refused(cast, growth):
         ),
     )
     assert problems == [
-        "第3行「期间」：与第2行同为2026-09-30截止：“规模以上工业增加值增速”同一截止日只能有一个数值（如9月与第三季度）"
+        "第3行「期间」：与第2行同为2026年9月30日截止：“规模以上工业增加值增速”同一截止日只能有一个数值（如9月与第三季度）"
     ]
 
 
@@ -828,3 +828,19 @@ def test_the_bench_figure_times_a_sheet_of_past_months_and_leaves_the_bench_worl
     assert list(Measurement.objects.order_by("pk").values_list("pk", "value", "source")) == before
     assert counts()[1:] == (0, 0)
     assert not [p for p in (tmp_path / "statistics").rglob("*") if p.is_file()]
+
+
+def test_a_period_reads_as_each_language_writes_it():
+    """2026年第三季度 and 2026年10月 in Chinese; Q3 2026 and October 2026 in English (not 2026-Q三)."""
+    from django.utils import translation
+
+    from reports.statistics import period_label
+
+    quarter, month = (
+        (dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    )
+    with translation.override("zh-hans"):
+        assert [period_label(*quarter), period_label(*month)] == ["2026年第三季度", "2026年10月"]
+    with translation.override("en"):
+        assert [period_label(*quarter), period_label(*month)] == ["Q3 2026", "October 2026"]
