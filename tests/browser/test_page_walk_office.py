@@ -46,7 +46,7 @@ SKIPPED_NAMES = re.compile(
 # own models (django-axes' attempts, django-otp's devices), whose words are the libraries'.
 SKIPPED_ADMIN = re.compile(
     r"(_add$|_delete$|_history$|_password$|logout|password_change|jsi18n|autocomplete|view_on_site"
-    r"|^admin:(axes|otp_static|otp_totp)_)"
+    r"|(^|:)(axes|otp_static|otp_totp)_)"
 )
 
 # The admin's change forms walked: the people, their roles, the trail, the places and units (each
