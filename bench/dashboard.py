@@ -5,8 +5,6 @@ behind)."""
 
 from __future__ import annotations
 
-import statistics
-import time
 from contextlib import contextmanager
 
 from django.core import signals
@@ -21,7 +19,7 @@ from reports.services import report_save_draft
 from responsibilities.models import Jurisdiction, Membership, Role
 from targets.models import Measurement, Target
 
-from .measure import Timing, _check, count_queries, p95, time_get
+from .measure import Timing, time_cold_get, time_get
 from .world import bench_jurisdictions
 
 GROWTH = 10
@@ -143,21 +141,7 @@ def time_after_write(client: Client, url: str, *, requests: int, write) -> Timin
         seen.add(fingerprint)
         _RECENT_FINGERPRINT.clear()
 
-    changed()
-    with count_queries() as counted:
-        _check(client.get(url), url)
-    samples = []
-    for _ in range(requests):
-        changed()
-        t0 = time.perf_counter()
-        _check(client.get(url), url)
-        samples.append((time.perf_counter() - t0) * 1000)
-    return Timing(
-        p95_ms=round(p95(samples), 2),
-        median_ms=round(statistics.median(samples), 2),
-        rps=round(1000 / statistics.mean(samples), 1),
-        queries=counted[0],
-    )
+    return time_cold_get(client, url, requests=requests, renew=changed)
 
 
 def _settle() -> None:
