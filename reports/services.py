@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ RETURN_NEEDS_COMMENT = gettext_lazy("退回时请至少对一项任务填写意�
 COMMENT_NOT_IN_REPORT = gettext_lazy("意见对应的任务不属于本月报")
 ONLY_APPROVED_CORRECT = gettext_lazy("只有已通过的月报需要申请更正，草稿可直接修改")
 ALREADY_CORRECTED = gettext_lazy("该月报已有更正版本")
+SAVE_MOVED_ON = gettext_lazy("保存时发现内容已被他人修改，本次保存未生效，请刷新页面后再保存")
 STATE_REFUSES = gettext_lazy("当前状态（%(status)s）不能执行此操作")
 UPDATE_NEEDS_TEXT = gettext_lazy("标题和内容都不能为空")
 
@@ -266,6 +267,9 @@ class SaveResult:
     saved: int = 0
     conflicts: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    # Each entry's and value's version after the save, keyed like the form (entry-7, value-3):
+    # the page posts them with its next save.
+    versions: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -378,6 +382,7 @@ def _save_entries(
     """Each changed entry at the version posted; its audit row joins `audit`, for the caller to
     write with the others in one insert."""
     current = {e.pk: e for e in report.entries.select_related("task")}
+    pending: dict[int, dict] = {}
     for entry_id, data in entries.items():
         entry = current.get(entry_id)
         if entry is None:
@@ -389,14 +394,19 @@ def _save_entries(
         before = {k: getattr(entry, k) for k in changes}
         if before == changes:
             continue
-        if not _save_if_unchanged_since(entry, data, changes | {"updated_by": actor}):
+        if entry.version != _posted_version(data):
             result.conflicts.append(f"entry-{entry_id}")
             continue
-        result.saved += 1
+        pending[entry_id] = changes
         summary = _("%(report)s 任务%(task)s") % {"report": report, "task": entry.task.path_label}
         audit.append(
             _audit_row(actor, "entry.save", report, summary, obj=entry, before=before, after=changes)
         )
+    _write_at_versions(TaskEntry, current, pending, updated_by_id=actor.pk)
+    result.saved += len(pending)
+    result.versions.update(
+        {f"entry-{pk}": e.version + 1 if pk in pending else e.version for pk, e in current.items()}
+    )
 
 
 def _save_values(
@@ -404,6 +414,7 @@ def _save_values(
 ) -> None:
     """Each changed value at the version posted; its audit row joins `audit`, as for entries."""
     current = {v.pk: v for v in report.values.select_related("indicator")}
+    pending: dict[int, dict] = {}
     for value_id, data in values.items():
         row = current.get(value_id)
         if row is None:
@@ -419,22 +430,51 @@ def _save_values(
         after = {"value": _number_text(number), "gap_explanation": explanation}
         if before == after:
             continue
-        if not _save_if_unchanged_since(row, data, {"value": number, "gap_explanation": explanation}):
+        if row.version != _posted_version(data):
             result.conflicts.append(f"value-{value_id}")
             continue
-        result.saved += 1
+        pending[value_id] = {"value": number, "gap_explanation": explanation}
         summary = f"{report} {row.indicator.name}"
         audit.append(_audit_row(actor, "value.save", report, summary, obj=row, before=before, after=after))
-
-
-def _save_if_unchanged_since(obj, data: dict, changes: dict) -> bool:
-    """Writes the changes only if the row still has the version the person loaded (one
-    conditional UPDATE, so two saves can never both pass the check); False when it moved on."""
-    return bool(
-        type(obj)
-        .objects.filter(pk=obj.pk, version=int(data.get("version", -1)))
-        .update(**changes, version=F("version") + 1, updated_at=timezone.now())
+    _write_at_versions(IndicatorValue, current, pending)
+    result.saved += len(pending)
+    result.versions.update(
+        {f"value-{pk}": v.version + 1 if pk in pending else v.version for pk, v in current.items()}
     )
+
+
+def _posted_version(data: dict) -> int:
+    """The version the page had loaded (-1, matching none, when it is missing or garbled)."""
+    try:
+        return int(data.get("version", -1))
+    except (TypeError, ValueError):
+        return -1
+
+
+def _write_at_versions(model, current: dict, changes: dict[int, dict], **common) -> None:
+    """Writes each row's changes (and the common fields) in one UPDATE, only where the row still
+    has the version read under the report's lock; every writer of entries and values holds that
+    lock, so the versions compared beforehand still hold, and a row that moved on regardless
+    refuses the whole save (nothing half-saved) rather than being overwritten."""
+    if not changes:
+        return
+    at_versions = Q()
+    for pk in changes:
+        at_versions |= Q(pk=pk, version=current[pk].version)
+    columns = {}
+    for name in dict.fromkeys(name for row in changes.values() for name in row):
+        field_ = model._meta.get_field(name)
+        whens = [
+            When(pk=pk, then=Value(row[name], output_field=field_))
+            for pk, row in changes.items()
+            if name in row
+        ]
+        columns[name] = Case(*whens, default=F(name), output_field=field_)
+    written = model.objects.filter(at_versions).update(
+        **columns, **common, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if written != len(changes):
+        raise Conflict(SAVE_MOVED_ON)
 
 
 def _number_text(value) -> str | None:

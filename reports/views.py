@@ -123,7 +123,7 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
     entries, values = parse_draft_post(request.POST)
     result = services.report_save_draft(report=report, actor=request.user, entries=entries, values=values)
     if request.headers.get("x-requested-with") == "fetch":
-        return JsonResponse(_save_json(report, result), status=200 if result.ok else 409)
+        return JsonResponse(_save_json(result), status=200 if result.ok else 409)
     if result.ok:
         messages.success(request, _("已保存（%(count)s处修改）") % {"count": result.saved})
         return redirect("reports:report_detail", pk=report.pk)
@@ -141,14 +141,12 @@ def _posted(entries, values):
     return posted
 
 
-def _save_json(report, result):
-    current = {f"entry-{pk}": version for pk, version in report.entries.values_list("pk", "version")}
-    current.update({f"value-{pk}": version for pk, version in report.values.values_list("pk", "version")})
+def _save_json(result):
     return {
         "saved": result.saved,
         "conflicts": result.conflicts,
         "errors": result.errors,
-        "versions": current,
+        "versions": result.versions,
         "saved_at": timezone.localtime().strftime("%H:%M:%S"),
     }
 

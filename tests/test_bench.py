@@ -3,6 +3,7 @@ peak loses nothing."""
 
 import datetime as dt
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -245,14 +246,14 @@ def test_the_peak_runs_on_two_app_servers_each_liaison_alternating_between_them(
     assert all(figures[f"peak_{step}_p95_ms"] > 0 for step in ("open", "save", "submit"))
 
 
-@pytest.mark.parametrize("more", [0, 12])
-def test_a_submission_takes_the_same_few_queries_whatever_the_number_of_tasks_and_values(
-    cast, period, rated, more, django_assert_num_queries
-):
-    from reports.services import period_open, report_submit
+@pytest.fixture
+def draft(request, cast, period, rated):
+    """A draft of 1 + `more` tasks and as many indicators with targets (more: the test's
+    parameter)."""
+    from reports.services import period_open
     from tests.factories import AssignmentFactory, IndicatorFactory, TargetFactory, TaskFactory
 
-    # given a draft of 1 + `more` tasks and as many indicators with targets, all filled in
+    more = request.getfixturevalue("more")
     for n in range(more):
         task = TaskFactory(plan=cast.plan, position=3000 + n)
         AssignmentFactory(task=task, department=cast.department)
@@ -263,17 +264,52 @@ def test_a_submission_takes_the_same_few_queries_whatever_the_number_of_tasks_an
     period_open(period=period)
     report = DepartmentReport.objects.get(period=period, department=cast.department)
     assert report.entries.count() == report.values.count() == 1 + more
-    report.entries.update(progress="已完成")
-    report.values.update(value=95)
+    return report
+
+
+@pytest.mark.parametrize("more", [0, 12])
+def test_a_submission_takes_the_same_few_queries_whatever_the_number_of_tasks_and_values(
+    cast, draft, more, django_assert_num_queries
+):
+    from reports.services import report_submit
+
+    # given the draft with every task and indicator filled in
+    draft.entries.update(progress="已完成")
+    draft.values.update(value=95)
 
     # when the liaison submits, then: the liaison's role, the report locked (with its period,
     # jurisdiction, department and any correction), its values, their targets, its entries,
     # the measurements before the period, the report, the entries' and the values' texts, the
     # official figures, the measurements upserted, the audit row, and the savepoint's two
     with django_assert_num_queries(14):
-        report_submit(report=report, actor=cast.liaison, today=dt.date(2026, 12, 1))
-    assert report.entries.filter(returned=False).count() == 1 + more
+        report_submit(report=draft, actor=cast.liaison, today=dt.date(2026, 12, 1))
+    assert draft.entries.filter(returned=False).count() == 1 + more
     assert Measurement.objects.filter(indicator__reporting_department=cast.department).count() == 1 + more
+
+
+@pytest.mark.parametrize("more", [0, 12])
+def test_a_save_takes_the_same_few_queries_whatever_the_number_of_fields_changed(
+    cast, draft, more, django_assert_num_queries
+):
+    from reports.services import report_save_draft
+
+    # given every task's progress and every indicator's value typed on the page
+    entries = {e.pk: {"progress": f"进展{e.pk}", "version": e.version} for e in draft.entries.all()}
+    values = {v.pk: {"value": "95.5", "version": v.version} for v in draft.values.all()}
+
+    # when the page saves them all, then: the liaison's role, the report locked, its entries,
+    # one update of them, its values, one update of them, the audit rows, the savepoint's two
+    with django_assert_num_queries(9):
+        result = report_save_draft(report=draft, actor=cast.liaison, entries=entries, values=values)
+
+    # and each is saved at its next version, which the answer gives the page
+    assert result.ok and result.saved == 2 * (1 + more)
+    for entry in draft.entries.all():
+        assert entry.progress == f"进展{entry.pk}" and entry.updated_by == cast.liaison
+        assert result.versions[f"entry-{entry.pk}"] == entry.version == entries[entry.pk]["version"] + 1
+    for value in draft.values.all():
+        assert value.value == Decimal("95.5")
+        assert result.versions[f"value-{value.pk}"] == value.version == values[value.pk]["version"] + 1
 
 
 @pytest.mark.django_db

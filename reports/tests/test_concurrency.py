@@ -85,3 +85,25 @@ def test_autosave_answers_json_with_new_versions(client, cast, period):
     assert response.status_code == 200
     data = response.json()
     assert data["saved"] == 1 and data["versions"][f"entry-{entry.pk}"] == entry.version + 1
+
+
+def test_a_row_that_moved_on_without_the_reports_lock_refuses_the_whole_save(cast, period, rated):
+    import pytest
+    from django.db.models import F
+
+    from qualitycity.errors import Conflict
+    from reports.models import IndicatorValue
+    from reports.services import _write_at_versions, report_ensure
+
+    # given a value read at its version, as a save reads it under the lock
+    report = report_ensure(period=period, department=cast.department)
+    current = {row.pk: row for row in report.values.all()}
+    value = report.values.get()
+    # when a writer that skipped the lock moves the value on before the save's one update
+    IndicatorValue.objects.filter(pk=value.pk).update(value=80, version=F("version") + 1)
+
+    # then the save is refused rather than overwriting it
+    with pytest.raises(Conflict):
+        _write_at_versions(IndicatorValue, current, {value.pk: {"value": 95}})
+    value.refresh_from_db()
+    assert value.value == 80 and value.version == current[value.pk].version + 1  # the other's write stands
