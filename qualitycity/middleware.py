@@ -2,7 +2,7 @@ import ipaddress
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 def forwarded_client_address(meta: dict, proxies: int) -> str:
@@ -36,6 +36,45 @@ class ForwardedClientAddressMiddleware:
         if self.proxies:
             request.META["REMOTE_ADDR"] = forwarded_client_address(request.META, self.proxies)
         return self.get_response(request)
+
+
+class SessionRenewalMiddleware:
+    """The idle timeout: a session ends SESSION_COOKIE_AGE after its last renewal, and a request
+    renews it (and its cookie) when the last renewal is older than SESSION_RENEW_SECONDS, so the
+    autosaves a liaison's page sends every few seconds write the session store about once a
+    minute rather than on every request. The portal ends an idle session itself, whatever the
+    store's own expiry (a cache's clock, a database row's). Right after SessionMiddleware, it
+    sees the session before anything reads the user and as the view left it."""
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.every = settings.SESSION_RENEW_SECONDS
+        self.idle = settings.SESSION_COOKIE_AGE
+
+    def __call__(self, request):
+        session = request.session
+        if session.session_key is not None:
+            renewed_at = session.get(self.KEY)  # reads it: an expired one loses its key
+            if renewed_at is not None and self._now() - renewed_at >= self.idle:
+                session.flush()
+        response = self.get_response(request)
+        if session.session_key is None:
+            return response  # no session to keep alive: anonymous, expired or signed out
+        if session.modified or self._now() - session.get(self.KEY, 0) >= self.every:
+            session_renew(session)
+        return response
+
+    @staticmethod
+    def _now() -> int:
+        return int(timezone.now().timestamp())
+
+
+def session_renew(session) -> None:
+    """Marks the session renewed now; its store writes it, with a new expiry, at the response
+    (a sign-in renews, so the requests of the next minute write nothing)."""
+    session[SessionRenewalMiddleware.KEY] = SessionRenewalMiddleware._now()
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "qualitycity.middleware.SessionRenewalMiddleware",
     "qualitycity.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -255,6 +256,10 @@ PLANDOCS_CONVERT_SECONDS = int(os.environ.get("PLANDOCS_CONVERT_SECONDS", "60"))
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from the shared Redis and written through to PostgreSQL: every app server
+    # sees a sign-out at once, and a flushed or evicted cache only costs a database read. (Not
+    # with the per-process memory cache, where one server would keep a signed-out session.)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -358,9 +363,10 @@ if not 1 <= API_TOKEN_DEFAULT_DAYS <= API_TOKEN_MAX_DAYS:
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
-# Idle timeout of 30 minutes: the session ends 30 minutes after the last request.
+# Idle timeout of 30 minutes: the session ends 30 minutes after the last request, renewed by
+# a request at most once a minute (qualitycity.middleware.SessionRenewalMiddleware).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

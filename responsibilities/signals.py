@@ -11,6 +11,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from qualitycity.middleware import session_renew
+
 # The department signals live in a module of their own, which the services import (this one
 # imports the middleware, which leads back to the services); they are named here too.
 from .department_signals import department_in_use, department_merged
@@ -32,6 +34,7 @@ def audit_login(sender, request, user, **kwargs):
     from .passwords import password_change_required
 
     if request is not None and hasattr(request, "session"):
+        session_renew(request.session)
         reason = password_change_required(user)
         if reason:
             request.session[SESSION_KEY] = reason

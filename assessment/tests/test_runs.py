@@ -412,10 +412,11 @@ def test_asking_for_a_compile_returns_at_once_and_leaves_the_compile_to_the_work
 
     monkeypatch.setattr(services, "assessment_compile", not_here)
     client.force_login(cast.office)
-    # 18: the session, the user, the roles, the plan, the scheme and its criteria; in the
-    # transaction the published check, the live job looked for twice (the silent ones, then
-    # get_or_create), the new job and its audit row with their savepoints; the session saved
-    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(18):
+    # 14: the user, the roles, the plan, the scheme and its criteria; in the transaction the
+    # published check, the live job looked for twice (the silent ones, then get_or_create), the
+    # new job and its audit row with their savepoints (the session comes from the shared cache
+    # and, renewed at the sign-in, is not written again)
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(14):
         response = client.post(
             reverse("assessment:assessment_run_start", args=[cast.plan.pk]),
             {"kind": "quarter", "year": 2026, "number": 1},

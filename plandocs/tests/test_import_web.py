@@ -466,13 +466,13 @@ def test_the_review_page_of_a_25_task_plan_costs_a_fixed_number_of_queries(
     upload(client, city, text=(SEED_DIR / "003_128f4224a9949dbf.txt").read_text(encoding="utf-8"))
     url = reverse("plandocs:plan_import_review", args=[PlanImport.objects.get().pk])
     client.get(url)
-    # session, user, the draft, the user's roles (the scope and the header's), departments with
-    # aliases (2: the name index, which also fills both selects), the indicators already in the
-    # jurisdiction (whose reporting department stays), and the session saved on
-    # every request (savepoint, update, release), and the checks beside the plan: plans of the
-    # same 文号 or title, the jurisdiction's children and the other jurisdictions' names —
-    # whatever the plan's size; and the user's unread notifications for the header.
-    with django_assert_num_queries(14):
+    # user, the draft, the user's roles (the scope and the header's), departments with aliases
+    # (2: the name index, which also fills both selects), the indicators already in the
+    # jurisdiction (whose reporting department stays), and the checks beside the plan: plans of
+    # the same 文号 or title, the jurisdiction's children and the other jurisdictions' names —
+    # whatever the plan's size; and the user's unread notifications for the header (the session
+    # comes from the shared cache).
+    with django_assert_num_queries(10):
         client.get(url)
 
 

@@ -96,10 +96,10 @@ def test_department_page_query_count_does_not_grow_with_its_tasks(client, cast, 
     department = DepartmentFactory(jurisdiction=cast.jurisdiction)
     TargetFactory(task=AssignmentFactory(department=department, task__plan=cast.plan).task)
     client.force_login(cast.office)
-    # session, user, roles (scope and header), the department, its aliases, its predecessors
-    # (merged into it), tasks (collectives inlined as a subquery), assignments, targets with
-    # indicators, the header's unread notifications, and 3 for the session.
-    with django_assert_num_queries(13) as small:
+    # user, roles (scope and header), the department, its aliases, its predecessors (merged
+    # into it), tasks (collectives inlined as a subquery), assignments, targets with
+    # indicators, the header's unread notifications.
+    with django_assert_num_queries(9) as small:
         client.get(reverse("programmes:department_detail", args=[department.pk]))
     for n in range(15):
         AssignmentFactory(task=TaskFactory(plan=cast.plan, position=5000 + n), department=department)
@@ -109,9 +109,8 @@ def test_department_page_query_count_does_not_grow_with_its_tasks(client, cast, 
 
 def test_plan_list_query_count_does_not_grow_with_plans(client, cast, django_assert_num_queries):
     client.force_login(cast.office)
-    # session, user, roles (scope and header), unread notifications, count, the page of plans,
-    # and 3 for the session.
-    with django_assert_num_queries(9) as few:
+    # user, roles (scope and header), unread notifications, count, the page of plans.
+    with django_assert_num_queries(5) as few:
         client.get(reverse("programmes:plan_list"))
     for _ in range(8):
         build_plan(cast.jurisdiction, sections=1, tasks_per_section=2)

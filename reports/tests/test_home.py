@@ -216,12 +216,11 @@ def test_home_takes_a_fixed_number_of_queries_whatever_the_number_of_departments
     cast.liaison.refresh_from_db()
     after = _home_queries(client, cast.liaison)
     assert after == before
-    # session, user, roles (the scope); liaison: departments, open periods, reports, returned
-    # entries; head: reports to sign; office: reports to review, open periods and, per open
-    # period, its reports and reporting departments; the imports awaiting confirmation and the
-    # pending appeals (one query each); the unread count; the session's save (savepoint,
-    # update, release)
-    assert before == 18
+    # user, roles (the scope); liaison: departments, open periods, reports, returned entries;
+    # head: reports to sign; office: reports to review, open periods and, per open period, its
+    # reports and reporting departments; the imports awaiting confirmation and the pending
+    # appeals (one query each); the unread count (the session comes from the shared cache)
+    assert before == 14
 
 
 # The unread count on 通知

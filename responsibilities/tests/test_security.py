@@ -123,6 +123,42 @@ def test_sessions_end_after_30_idle_minutes(client, cast, monkeypatch):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
+def test_requests_within_a_minute_do_not_write_the_session_again(client, cast, monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    start = timezone.now()
+    attempt(client, "office", "Demo@2026")
+    plans = reverse("programmes:plan_list")
+    stored = Session.objects.get().expire_date
+
+    # an autosave's rhythm: requests every few seconds renew nothing
+    for seconds in (5, 20, 59):
+        monkeypatch.setattr(timezone, "now", lambda s=seconds: start + dt.timedelta(seconds=s))
+        response = client.get(plans)
+        assert response.status_code == 200
+        assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert Session.objects.get().expire_date == stored
+
+    # the first request a minute after the last renewal renews the session and its cookie
+    monkeypatch.setattr(timezone, "now", lambda: start + dt.timedelta(seconds=61))
+    response = client.get(plans)
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 30 * 60
+    assert Session.objects.get().expire_date > stored
+
+
+def test_a_stale_session_cookie_starts_no_new_session(client, cast):
+    from django.contrib.sessions.models import Session
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = "nosuchsessionkey0123456789abcdef"
+    response = client.get(reverse("programmes:plan_list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert not Session.objects.exists()
+    assert (
+        response.cookies.get(settings.SESSION_COOKIE_NAME) is None
+        or not response.cookies[settings.SESSION_COOKIE_NAME].value
+    )
+
+
 def test_sign_in_and_sign_out_are_audited(client, cast):
     attempt(client, "office", "Demo@2026")
     client.post(reverse("logout"))
