@@ -363,9 +363,9 @@ def targets_with_series(targets: QuerySet, *, as_of: dt.date) -> list[Target]:
     """The targets, each with `.series`: its measurements in its window up to the date, summed
     up in SQL, and the commitment in force at the date (an earlier one where the target was
     changed after it; `.commitment_until` says until when it held). One query for the targets
-    with their earlier commitments, then two per distinct window (targets of one plan share
-    one): counts, sums and last dates per indicator, and each indicator's two latest values;
-    never a query per target, nor a row per month."""
+    with their earlier commitments, then one per distinct window (targets of one plan share
+    one): each indicator's count, sum and last date, on its two latest values; never a query
+    per target, nor a row per month."""
     loaded = list(_with_earlier_commitment(targets.select_related("task__plan", "indicator"), as_of=as_of))
     for target in loaded:
         _commitment_apply(target, _earlier_of(target.earlier_commitment))
