@@ -314,38 +314,21 @@ def _data_texts() -> set[str]:
     Chinese, and is never rewritten (saying them in the reader's language would need the
     message and its values stored instead)."""
     from django.apps import apps
-    from django.db import models
+
+    from .stored import stored_strings
 
     skipped = {("admin", "logentry"), ("sessions", "session")}
     texts: set[str] = set()
-
-    def add(value):
-        if isinstance(value, str):
-            texts.update(ISO_DATE.findall(value))  # a date as a document wrote it (an import's text)
-            if HAN.search(value):
-                for text in (value, *value.splitlines()):
-                    texts.update({text.strip(), text.strip(PUNCTUATION + "()")} - {""})
-                # and its parts, as pages join them with other words (Can view 审计记录, 批次/千人)
-                for piece in LATIN.split(value):
-                    texts.update(part.strip(PUNCTUATION) for part in JOINS.split(piece) if HAN.search(part))
-        elif isinstance(value, dict):
-            for item in value.values():
-                add(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                add(item)
-
-    for model in apps.get_models():
-        if (model._meta.app_label, model._meta.model_name) in skipped:
-            continue
-        fields = [
-            f.attname
-            for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField | models.JSONField)
-        ]
-        if fields:
-            for row in model.objects.values_list(*fields).iterator():
-                add(row)
+    for value in stored_strings(
+        leave_out=lambda model, field: (model._meta.app_label, model._meta.model_name) in skipped
+    ):
+        texts.update(ISO_DATE.findall(value))  # a date as a document wrote it (an import's text)
+        if HAN.search(value):
+            for text in (value, *value.splitlines()):
+                texts.update({text.strip(), text.strip(PUNCTUATION + "()")} - {""})
+            # and its parts, as pages join them with other words (Can view 审计记录, 批次/千人)
+            for piece in LATIN.split(value):
+                texts.update(part.strip(PUNCTUATION) for part in JOINS.split(piece) if HAN.search(part))
     usernames = set(apps.get_model("auth", "User").objects.values_list("username", flat=True))
     return texts | usernames
 

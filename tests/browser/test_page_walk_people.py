@@ -21,10 +21,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import models
 from django.utils import timezone
 
 from assessment.models import Assessment, AssessmentResult
@@ -32,6 +30,8 @@ from bench.demo import DEMO_PASSWORD
 from programmes.models import Plan, Task
 from reports.models import DepartmentReport, ReportingPeriod
 from responsibilities.models import Department, Jurisdiction
+
+from .stored import stored_strings
 
 WALK = Path(__file__).resolve().parents[2] / "test-results" / "walk" / "people"
 WIDTHS = (1366, 390)
@@ -82,34 +82,22 @@ def data_strings() -> tuple[dict[str, list[str]], str]:
     shortened title in."""
     found: set[str] = set()
 
-    def add(value):
-        if isinstance(value, str):
-            if CJK.search(value):
-                found.add(value.strip())
-                found.update(line.strip() for line in value.splitlines() if line.strip())
-        elif isinstance(value, dict):
-            for item in value.values():
-                add(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                add(item)
+    def add(value: str) -> None:
+        if CJK.search(value):
+            found.add(value.strip())
+            found.update(line.strip() for line in value.splitlines() if line.strip())
 
-    for model in apps.get_models():
+    def leave_out(model, field) -> bool:
         label = (model._meta.app_label, model._meta.model_name)
-        if label in NOT_DATA or model._meta.app_label in ("admin", "contenttypes", "sessions"):
-            continue
-        fields = [
-            f.name
-            for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField | models.JSONField)
-            and not f.choices
-            and (*label, f.name) not in NOT_DATA
-        ]
-        if not fields:
-            continue
-        for row in model.objects.values_list(*fields):
-            for value in row:
-                add(value)
+        return (
+            label in NOT_DATA
+            or model._meta.app_label in ("admin", "contenttypes", "sessions")
+            or bool(field.choices)
+            or (*label, field.name) in NOT_DATA
+        )
+
+    for value in stored_strings(leave_out=leave_out):
+        add(value)
     for user in get_user_model().objects.all():
         add(user.get_full_name())
     for jurisdiction in Jurisdiction.objects.all():
