@@ -46,8 +46,6 @@ class SessionRenewalMiddleware:
     store's own expiry (a cache's clock, a database row's). Right after SessionMiddleware, it
     sees the session before anything reads the user and as the view left it."""
 
-    KEY = "_renewed_at"
-
     def __init__(self, get_response):
         self.get_response = get_response
         self.every = settings.SESSION_RENEW_SECONDS
@@ -56,25 +54,29 @@ class SessionRenewalMiddleware:
     def __call__(self, request):
         session = request.session
         if session.session_key is not None:
-            renewed_at = session.get(self.KEY)  # reads it: an expired one loses its key
-            if renewed_at is not None and self._now() - renewed_at >= self.idle:
+            renewed_at = session.get(RENEWED_AT)  # reads it: an expired one loses its key
+            if renewed_at is not None and _seconds_now() - renewed_at >= self.idle:
                 session.flush()
         response = self.get_response(request)
         if session.session_key is None:
             return response  # no session to keep alive: anonymous, expired or signed out
-        if session.modified or self._now() - session.get(self.KEY, 0) >= self.every:
+        if session.modified or _seconds_now() - session.get(RENEWED_AT, 0) >= self.every:
             session_renew(session)
         return response
 
-    @staticmethod
-    def _now() -> int:
-        return int(timezone.now().timestamp())
+
+# The session key holding when the session was last renewed, in seconds since the epoch.
+RENEWED_AT = "_renewed_at"
+
+
+def _seconds_now() -> int:
+    return int(timezone.now().timestamp())
 
 
 def session_renew(session) -> None:
     """Marks the session renewed now; its store writes it, with a new expiry, at the response
     (a sign-in renews, so the requests of the next minute write nothing)."""
-    session[SessionRenewalMiddleware.KEY] = SessionRenewalMiddleware._now()
+    session[RENEWED_AT] = _seconds_now()
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,6 +16,7 @@ from qualitycity.formats import decimal_text
 from responsibilities.models import AuditEvent, Department, Role
 from responsibilities.scope import user_scope
 from targets.models import Target
+from targets.status import TargetReading, target_readings
 
 from .models import DepartmentReport, Evidence, IndicatorValue, ReportingPeriod, TaskEntry, WorkUpdate
 
@@ -44,11 +46,15 @@ class ReportPage:
     targets_by_indicator: dict[int, list[Target]]
     parts_by_task: dict[int, list[TaskEntry]] = field(default_factory=dict)
     versions: list[DepartmentReport] = field(default_factory=list)
+    # Each target's reading as the months before the period left it (the last value and its
+    # status), by target id: what a liaison sees next to this month's figure.
+    readings_before: dict[int, TargetReading] = field(default_factory=dict)
 
 
 def report_page(*, report: DepartmentReport) -> ReportPage:
     """Everything the report page shows, in a number of queries that does not grow with the
-    report: entries with tasks and evidence, values with targets, participants' parts, versions."""
+    report: entries with tasks and evidence, values with targets and their readings before the
+    period, participants' parts, versions."""
     from .services import plans_due
 
     entries = list(
@@ -87,7 +93,11 @@ def report_page(*, report: DepartmentReport) -> ReportPage:
             period_id=report.period_id, department_id=report.department_id
         ).order_by("version")
     )
-    return ReportPage(report, entries, values, dict(targets_by_indicator), dict(parts_by_task), versions)
+    shown = [t for targets in targets_by_indicator.values() for t in targets]
+    readings = target_readings(shown, as_of=report.period.start - dt.timedelta(days=1)) if shown else {}
+    return ReportPage(
+        report, entries, values, dict(targets_by_indicator), dict(parts_by_task), versions, readings
+    )
 
 
 def reports_for_department(*, department: Department):

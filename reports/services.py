@@ -402,11 +402,7 @@ def _save_entries(
         audit.append(
             _audit_row(actor, "entry.save", report, summary, obj=entry, before=before, after=changes)
         )
-    _write_at_versions(TaskEntry, current, pending, updated_by_id=actor.pk)
-    result.saved += len(pending)
-    result.versions.update(
-        {f"entry-{pk}": e.version + 1 if pk in pending else e.version for pk, e in current.items()}
-    )
+    _write_at_versions(TaskEntry, "entry", current, pending, result, updated_by_id=actor.pk)
 
 
 def _save_values(
@@ -436,11 +432,7 @@ def _save_values(
         pending[value_id] = {"value": number, "gap_explanation": explanation}
         summary = f"{report} {row.indicator.name}"
         audit.append(_audit_row(actor, "value.save", report, summary, obj=row, before=before, after=after))
-    _write_at_versions(IndicatorValue, current, pending)
-    result.saved += len(pending)
-    result.versions.update(
-        {f"value-{pk}": v.version + 1 if pk in pending else v.version for pk, v in current.items()}
-    )
+    _write_at_versions(IndicatorValue, "value", current, pending, result)
 
 
 def _posted_version(data: dict) -> int:
@@ -451,11 +443,18 @@ def _posted_version(data: dict) -> int:
         return -1
 
 
-def _write_at_versions(model, current: dict, changes: dict[int, dict], **common) -> None:
+def _write_at_versions(
+    model, kind: str, current: dict, changes: dict[int, dict], result: SaveResult, **common
+) -> None:
     """Writes each row's changes (and the common fields) in one UPDATE, only where the row still
     has the version read under the report's lock; every writer of entries and values holds that
     lock, so the versions compared beforehand still hold, and a row that moved on regardless
-    refuses the whole save (nothing half-saved) rather than being overwritten."""
+    refuses the whole save (nothing half-saved) rather than being overwritten. The result counts
+    the rows saved and gets every row's version after the save, keyed like the form (kind-pk)."""
+    result.saved += len(changes)
+    result.versions.update(
+        {f"{kind}-{pk}": row.version + 1 if pk in changes else row.version for pk, row in current.items()}
+    )
     if not changes:
         return
     at_versions = Q()
@@ -508,15 +507,8 @@ def _content(report: DepartmentReport) -> _Content:
 def value_gaps(*, report: DepartmentReport) -> list[tuple[IndicatorValue, Target]]:
     """The values of a report that miss a target of a due plan and carry no explanation yet,
     by the rule the target's status follows (targets.status.reported_value_misses)."""
-    period = report.period
-    plan_ids = list(plans_due(period=period).values_list("pk", flat=True))
-    values = list(report.values.select_related("indicator").filter(value__isnull=False))
-    targets = list(
-        Target.objects.filter(
-            indicator__in=[v.indicator_id for v in values], task__plan_id__in=plan_ids
-        ).select_related("task__plan", "indicator")
-    )
-    return _value_gaps(report, values, targets)
+    content = _content(report)
+    return _value_gaps(report, content.filled, content.targets)
 
 
 def _value_gaps(
@@ -550,12 +542,13 @@ def _value_gaps(
 def submission_blockers(*, report: DepartmentReport) -> dict[str, str]:
     """The fields that stop a submission (_check_complete's rule), keyed like the form (entry-7,
     value-3), each with what it lacks: a task's progress, a missed target's explanation."""
+    content = _content(report)
     blockers = {
         f"entry-{entry.pk}": _("提交前须填写进展情况")
-        for entry in report.entries.order_by("pk")
+        for entry in sorted(content.entries, key=lambda entry: entry.pk)
         if not entry.progress.strip()
     }
-    for value, target in value_gaps(report=report):
+    for value, target in _value_gaps(report, content.filled, content.targets):
         blockers.setdefault(
             f"value-{value.pk}",
             _("未达到目标（%(target)s），请填写未达标说明") % {"target": target.commitment},

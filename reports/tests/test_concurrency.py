@@ -93,7 +93,7 @@ def test_a_row_that_moved_on_without_the_reports_lock_refuses_the_whole_save(cas
 
     from qualitycity.errors import Conflict
     from reports.models import IndicatorValue
-    from reports.services import _write_at_versions, report_ensure
+    from reports.services import SaveResult, _write_at_versions, report_ensure
 
     # given a value read at its version, as a save reads it under the lock
     report = report_ensure(period=period, department=cast.department)
@@ -104,6 +104,6 @@ def test_a_row_that_moved_on_without_the_reports_lock_refuses_the_whole_save(cas
 
     # then the save is refused rather than overwriting it
     with pytest.raises(Conflict):
-        _write_at_versions(IndicatorValue, current, {value.pk: {"value": 95}})
+        _write_at_versions(IndicatorValue, "value", current, {value.pk: {"value": 95}}, SaveResult())
     value.refresh_from_db()
     assert value.value == 80 and value.version == current[value.pk].version + 1  # the other's write stands
